@@ -1,0 +1,231 @@
+package lab
+
+import (
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/methods"
+	"github.com/vmware/govmomi/vim25/mo"
+	"github.com/vmware/govmomi/vim25/soap"
+	"github.com/vmware/govmomi/vim25/types"
+)
+
+// The vCenter behaviours govmomi's simulator lacks, added through the
+// registry's per-call Handler hook: the registry keeps the simulator's own
+// objects (so its type assertions keep working), and only the calls below are
+// dispatched to a wrapper. The simulator prefers the caller's session registry
+// over the Handler's answer, so the wrapper is put there for the one call and
+// removed by the wrapper's method as it starts (release).
+//
+//   - MigrateVM_Task: absent in the simulator; served as a relocation to the host.
+//   - RelocateVM_Task / MigrateVM_Task: refuse a target host that is not
+//     connected or is in maintenance (vCenter fails the vMotion), and keep
+//     HostSystem.vm consistent (the simulator leaves the VM listed on its old host).
+//   - EnterMaintenanceMode_Task: refuse while powered-on VMs remain on the host,
+//     as vCenter does without DRS evacuation.
+//   - ReconfigureComputeResource_Task: persist HA admission control and the
+//     DRS settings the simulator drops silently.
+func installBehaviours(reg *simulator.Registry, faults *taskFaults) {
+	reg.Handler = func(ctx *simulator.Context, m *simulator.Method) (mo.Reference, types.BaseMethodFault) {
+		w := wrapper(ctx, m, faults)
+		if w != nil && ctx.Session != nil {
+			ctx.Session.Registry.Put(w)
+		}
+		return w, nil
+	}
+}
+
+// release removes a one-call wrapper from the caller's session registry.
+func release(ctx *simulator.Context, ref types.ManagedObjectReference) {
+	if ctx.Session != nil {
+		ctx.Session.Registry.Remove(ctx, ref)
+	}
+}
+
+func wrapper(ctx *simulator.Context, m *simulator.Method, faults *taskFaults) mo.Reference {
+	obj := ctx.Map.Get(m.This)
+	if e, ok := obj.(mo.Entity); ok {
+		if fault := faults.take(m.Name, e); fault != nil {
+			return &failingTask{e, m.Name, fault}
+		}
+	}
+	switch obj := obj.(type) {
+	case *simulator.VirtualMachine:
+		if m.Name == "MigrateVM_Task" || m.Name == "RelocateVM_Task" {
+			return &labVM{obj}
+		}
+	case *simulator.HostSystem:
+		if m.Name == "EnterMaintenanceMode_Task" {
+			return &labHost{obj}
+		}
+	case *simulator.ClusterComputeResource:
+		if m.Name == "ReconfigureComputeResource_Task" {
+			return &labCluster{obj}
+		}
+	}
+	return nil
+}
+
+type labVM struct{ *simulator.VirtualMachine }
+
+func (vm *labVM) MigrateVMTask(ctx *simulator.Context, req *types.MigrateVM_Task) soap.HasFault {
+	release(ctx, vm.Self)
+	spec := types.VirtualMachineRelocateSpec{Host: req.Host, Pool: req.Pool}
+	ref := vm.relocate(ctx, spec, "migrateVm")
+	return &methods.MigrateVM_TaskBody{Res: &types.MigrateVM_TaskResponse{Returnval: ref}}
+}
+
+func (vm *labVM) RelocateVMTask(ctx *simulator.Context, req *types.RelocateVM_Task) soap.HasFault {
+	release(ctx, vm.Self)
+	ref := vm.relocate(ctx, req.Spec, "relocateVm")
+	return &methods.RelocateVM_TaskBody{Res: &types.RelocateVM_TaskResponse{Returnval: ref}}
+}
+
+func (vm *labVM) relocate(ctx *simulator.Context, spec types.VirtualMachineRelocateSpec, name string) types.ManagedObjectReference {
+	task := simulator.CreateTask(vm.VirtualMachine, name, func(*simulator.Task) (types.AnyType, types.BaseMethodFault) {
+		var target *simulator.HostSystem
+		if spec.Host != nil {
+			h, ok := ctx.Map.Get(*spec.Host).(*simulator.HostSystem)
+			if !ok {
+				return nil, &types.ManagedObjectNotFound{Obj: *spec.Host}
+			}
+			if fault := acceptsVMs(h); fault != nil {
+				return nil, fault
+			}
+			target = h
+		}
+		source := *vm.Runtime.Host
+		res := vm.VirtualMachine.RelocateVMTask(ctx, &types.RelocateVM_Task{This: vm.Self, Spec: spec}).(*methods.RelocateVM_TaskBody).Res
+		inner := ctx.Map.Get(res.Returnval).(*simulator.Task)
+		inner.Wait()
+		if inner.Info.Error != nil {
+			return nil, inner.Info.Error.Fault
+		}
+		if target != nil && target.Self != source {
+			moveHostVM(ctx, vm.Self, source, target.Self)
+		}
+		return nil, nil
+	})
+	return task.Run(ctx)
+}
+
+// acceptsVMs is vCenter's check on a vMotion target.
+func acceptsVMs(h *simulator.HostSystem) types.BaseMethodFault {
+	if h.Runtime.ConnectionState != types.HostSystemConnectionStateConnected {
+		return &types.HostNotConnected{}
+	}
+	if h.Runtime.InMaintenanceMode {
+		return &types.InvalidState{}
+	}
+	return nil
+}
+
+// moveHostVM keeps HostSystem.vm in step with the VM's runtime.host.
+func moveHostVM(ctx *simulator.Context, vm, from, to types.ManagedObjectReference) {
+	if src, ok := ctx.Map.Get(from).(*simulator.HostSystem); ok {
+		ctx.Map.RemoveReference(ctx, src, &src.Vm, vm)
+	}
+	if dst, ok := ctx.Map.Get(to).(*simulator.HostSystem); ok {
+		ctx.Map.AddReference(ctx, dst, &dst.Vm, vm)
+	}
+}
+
+type labHost struct{ *simulator.HostSystem }
+
+func (h *labHost) EnterMaintenanceModeTask(ctx *simulator.Context, req *types.EnterMaintenanceMode_Task) soap.HasFault {
+	release(ctx, h.Self)
+	task := simulator.CreateTask(h.HostSystem, "enterMaintenanceMode", func(*simulator.Task) (types.AnyType, types.BaseMethodFault) {
+		for _, obj := range ctx.Map.All("VirtualMachine") {
+			vm := obj.(*simulator.VirtualMachine)
+			if vm.Runtime.Host != nil && *vm.Runtime.Host == h.Self &&
+				vm.Runtime.PowerState == types.VirtualMachinePowerStatePoweredOn {
+				return nil, &types.InvalidState{}
+			}
+		}
+		ctx.Map.Update(ctx, h.HostSystem, []types.PropertyChange{{Name: "runtime.inMaintenanceMode", Val: true}})
+		return nil, nil
+	})
+	return &methods.EnterMaintenanceMode_TaskBody{Res: &types.EnterMaintenanceMode_TaskResponse{Returnval: task.Run(ctx)}}
+}
+
+type labCluster struct {
+	*simulator.ClusterComputeResource
+}
+
+func (c *labCluster) ReconfigureComputeResourceTask(ctx *simulator.Context, req *types.ReconfigureComputeResource_Task) soap.HasFault {
+	release(ctx, c.Self)
+	body := c.ClusterComputeResource.ReconfigureComputeResourceTask(ctx, req).(*methods.ReconfigureComputeResource_TaskBody)
+	inner := ctx.Map.Get(body.Res.Returnval).(*simulator.Task)
+	task := simulator.CreateTask(c.ClusterComputeResource, "reconfigureCluster", func(*simulator.Task) (types.AnyType, types.BaseMethodFault) {
+		inner.Wait()
+		if inner.Info.Error != nil {
+			return nil, inner.Info.Error.Fault
+		}
+		spec, ok := req.Spec.(*types.ClusterConfigSpecEx)
+		if ok {
+			persistDropped(c.ConfigurationEx.(*types.ClusterConfigInfoEx), spec)
+		}
+		return nil, nil
+	})
+	return &methods.ReconfigureComputeResource_TaskBody{Res: &types.ReconfigureComputeResource_TaskResponse{Returnval: task.Run(ctx)}}
+}
+
+// persistDropped applies the parts of a cluster spec the simulator ignores.
+func persistDropped(cfg *types.ClusterConfigInfoEx, spec *types.ClusterConfigSpecEx) {
+	if das := spec.DasConfig; das != nil {
+		if das.AdmissionControlPolicy != nil {
+			cfg.DasConfig.AdmissionControlPolicy = das.AdmissionControlPolicy
+		}
+		if das.FailoverLevel != 0 {
+			cfg.DasConfig.FailoverLevel = das.FailoverLevel
+		}
+		if das.HostMonitoring != "" {
+			cfg.DasConfig.HostMonitoring = das.HostMonitoring
+		}
+		if das.VmMonitoring != "" {
+			cfg.DasConfig.VmMonitoring = das.VmMonitoring
+		}
+	}
+	if drs := spec.DrsConfig; drs != nil {
+		if drs.VmotionRate != 0 {
+			cfg.DrsConfig.VmotionRate = drs.VmotionRate
+		}
+		if drs.EnableVmBehaviorOverrides != nil {
+			cfg.DrsConfig.EnableVmBehaviorOverrides = drs.EnableVmBehaviorOverrides
+		}
+	}
+}
+
+// failingTask serves one call whose task was told to fail (Lab.FailNextTask):
+// the call succeeds and returns a task that ends in the injected fault, as
+// vCenter reports a failed vMotion or reconfiguration.
+type failingTask struct {
+	mo.Entity
+	method string
+	fault  types.BaseMethodFault
+}
+
+func (f *failingTask) run(ctx *simulator.Context) types.ManagedObjectReference {
+	release(ctx, f.Entity.Entity().Self)
+	return simulator.CreateTask(f.Entity, f.method, func(*simulator.Task) (types.AnyType, types.BaseMethodFault) {
+		return nil, f.fault
+	}).Run(ctx)
+}
+
+func (f *failingTask) MigrateVMTask(ctx *simulator.Context, _ *types.MigrateVM_Task) soap.HasFault {
+	return &methods.MigrateVM_TaskBody{Res: &types.MigrateVM_TaskResponse{Returnval: f.run(ctx)}}
+}
+
+func (f *failingTask) RelocateVMTask(ctx *simulator.Context, _ *types.RelocateVM_Task) soap.HasFault {
+	return &methods.RelocateVM_TaskBody{Res: &types.RelocateVM_TaskResponse{Returnval: f.run(ctx)}}
+}
+
+func (f *failingTask) EnterMaintenanceModeTask(ctx *simulator.Context, _ *types.EnterMaintenanceMode_Task) soap.HasFault {
+	return &methods.EnterMaintenanceMode_TaskBody{Res: &types.EnterMaintenanceMode_TaskResponse{Returnval: f.run(ctx)}}
+}
+
+func (f *failingTask) ExitMaintenanceModeTask(ctx *simulator.Context, _ *types.ExitMaintenanceMode_Task) soap.HasFault {
+	return &methods.ExitMaintenanceMode_TaskBody{Res: &types.ExitMaintenanceMode_TaskResponse{Returnval: f.run(ctx)}}
+}
+
+func (f *failingTask) ReconfigureComputeResourceTask(ctx *simulator.Context, _ *types.ReconfigureComputeResource_Task) soap.HasFault {
+	return &methods.ReconfigureComputeResource_TaskBody{Res: &types.ReconfigureComputeResource_TaskResponse{Returnval: f.run(ctx)}}
+}

@@ -1,0 +1,132 @@
+package lab
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/vmware/govmomi/object"
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25/mo"
+	"github.com/vmware/govmomi/vim25/types"
+
+	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
+)
+
+// Injection: what tests and the demo do to the estate behind the provider's back.
+
+// FailHost makes a host stop responding, as vCenter shows a failed host.
+func (l *Lab) FailHost(name inventory.HostName) error {
+	return l.setConnection(name, types.HostSystemConnectionStateNotResponding)
+}
+
+// RestoreHost reconnects a failed host.
+func (l *Lab) RestoreHost(name inventory.HostName) error {
+	return l.setConnection(name, types.HostSystemConnectionStateConnected)
+}
+
+func (l *Lab) setConnection(name inventory.HostName, state types.HostSystemConnectionState) error {
+	host, err := l.host(name)
+	if err != nil {
+		return err
+	}
+	ctx := l.model.Service.Context
+	ctx.WithLock(host, func() {
+		ctx.Map.Update(ctx, host, []types.PropertyChange{{Name: "runtime.connectionState", Val: state}})
+	})
+	return nil
+}
+
+// SetVMUsage sets a VM's measured CPU (MHz) and memory (MiB) usage.
+func (l *Lab) SetVMUsage(name inventory.VMName, cpuMHz, memoryMB int64) error {
+	vm, err := l.vm(name)
+	if err != nil {
+		return err
+	}
+	l.model.Service.Context.WithLock(vm, func() { setVMUsage(vm, cpuMHz, memoryMB) })
+	return nil
+}
+
+// SetHostUsage sets a host's measured CPU (MHz) and memory (MiB) usage.
+func (l *Lab) SetHostUsage(name inventory.HostName, cpuMHz, memoryMB int64) error {
+	host, err := l.host(name)
+	if err != nil {
+		return err
+	}
+	l.model.Service.Context.WithLock(host, func() { setHostUsage(host, cpuMHz, memoryMB) })
+	return nil
+}
+
+// DRSMove moves a VM as DRS would: a vMotion through the API, recorded as a
+// DrsVmMigratedEvent, so the next read sees the VM on its new host.
+func (l *Lab) DRSMove(ctx context.Context, name inventory.VMName, to inventory.HostName) error {
+	vmRef, ok := l.dc.vms[name]
+	if !ok {
+		return fmt.Errorf("lab has no VM %q", name)
+	}
+	hostRef, ok := l.dc.hosts[to]
+	if !ok {
+		return fmt.Errorf("lab has no host %q", to)
+	}
+	vm := object.NewVirtualMachine(l.client, vmRef)
+	task, err := vm.Migrate(ctx, nil, object.NewHostSystem(l.client, hostRef), types.VirtualMachineMovePriorityDefaultPriority, "")
+	if err != nil {
+		return err
+	}
+	if err := task.Wait(ctx); err != nil {
+		return fmt.Errorf("DRS move of %q to %q: %w", name, to, err)
+	}
+	return nil
+}
+
+// FailNextTask makes the next task of the named method (for example
+// "RelocateVM_Task") on the named object fail with the fault.
+func (l *Lab) FailNextTask(method, object string, fault types.BaseMethodFault) {
+	l.faults.add(method, object, fault)
+}
+
+// Sessions returns the number of sessions logged in to the lab's vCenter.
+func (l *Lab) Sessions() int {
+	return len(l.model.Map().SessionManager().SessionList)
+}
+
+func (l *Lab) host(name inventory.HostName) (*simulator.HostSystem, error) {
+	ref, ok := l.dc.hosts[name]
+	if !ok {
+		return nil, fmt.Errorf("lab has no host %q", name)
+	}
+	return l.model.Map().Get(ref).(*simulator.HostSystem), nil
+}
+
+func (l *Lab) vm(name inventory.VMName) (*simulator.VirtualMachine, error) {
+	ref, ok := l.dc.vms[name]
+	if !ok {
+		return nil, fmt.Errorf("lab has no VM %q", name)
+	}
+	return l.model.Map().Get(ref).(*simulator.VirtualMachine), nil
+}
+
+// taskFaults holds injected task failures until a matching task consumes them.
+type taskFaults struct {
+	mu      sync.Mutex
+	pending map[string]types.BaseMethodFault
+}
+
+func (f *taskFaults) add(method, object string, fault types.BaseMethodFault) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.pending == nil {
+		f.pending = map[string]types.BaseMethodFault{}
+	}
+	f.pending[method+"\x00"+object] = fault
+}
+
+// take returns and forgets the fault injected for this call, if any.
+func (f *taskFaults) take(method string, obj mo.Entity) types.BaseMethodFault {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	key := method + "\x00" + obj.Entity().Name
+	fault := f.pending[key]
+	delete(f.pending, key)
+	return fault
+}

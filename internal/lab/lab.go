@@ -1,0 +1,162 @@
+// Package lab runs govmomi's vCenter simulator over HTTPS on loopback, seeded
+// from an estate snapshot, with the vCenter behaviours the product depends on
+// that the simulator lacks (see behaviours.go). It serves the demo, the
+// acceptance tests and the benchmarks.
+package lab
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"net/url"
+	"os"
+
+	"github.com/vmware/govmomi/simulator"
+	"github.com/vmware/govmomi/vim25"
+
+	_ "github.com/vmware/govmomi/vapi/simulator" // registers the vAPI endpoints (tags)
+
+	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
+)
+
+// Defaults for Options.
+const (
+	DefaultUser       = "administrator@vsphere.local"
+	DefaultDatacenter = "dc1"
+)
+
+// Options configure a lab.
+type Options struct {
+	// Listen is host:port; empty means 127.0.0.1 on a free port.
+	Listen string
+	// Dir receives the CA file; empty means a new temporary directory, removed on Close.
+	Dir        string
+	User       string
+	Password   string
+	Datacenter string
+}
+
+// Lab is a running simulated vCenter.
+type Lab struct {
+	URL        *url.URL // https://host:port/sdk, without credentials
+	CAFile     string
+	User       string
+	Password   string
+	Datacenter string
+
+	model   *simulator.Model
+	server  *simulator.Server
+	client  *vim25.Client // in-process, for seeding and injection
+	dc      *seeded
+	faults  taskFaults
+	tempDir string
+}
+
+// Start seeds a simulator from the snapshot and serves it over HTTPS.
+// Declared hosts (kind other than esxi) and their VMs are not vCenter objects
+// and are left out.
+func Start(ctx context.Context, snap *inventory.Snapshot, opts Options) (*Lab, error) {
+	opts = withDefaults(opts)
+	l := &Lab{User: opts.User, Password: opts.Password, Datacenter: opts.Datacenter}
+	if err := l.start(ctx, snap, opts); err != nil {
+		l.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+func withDefaults(o Options) Options {
+	if o.User == "" {
+		o.User = DefaultUser
+	}
+	if o.Password == "" {
+		o.Password = randomPassword()
+	}
+	if o.Datacenter == "" {
+		o.Datacenter = DefaultDatacenter
+	}
+	return o
+}
+
+func (l *Lab) start(ctx context.Context, snap *inventory.Snapshot, opts Options) error {
+	certs, err := newCertificates()
+	if err != nil {
+		return fmt.Errorf("lab certificates: %w", err)
+	}
+	if opts.Dir == "" {
+		if opts.Dir, err = os.MkdirTemp("", "estate-lab-"); err != nil {
+			return err
+		}
+		l.tempDir = opts.Dir
+	}
+	if l.CAFile, err = certs.writeCA(opts.Dir); err != nil {
+		return fmt.Errorf("writing lab CA file: %w", err)
+	}
+
+	l.model = emptyVPX()
+	if err := l.model.Create(); err != nil {
+		return fmt.Errorf("creating simulator: %w", err)
+	}
+	if l.client, err = vim25.NewClient(ctx, l.model.Service); err != nil {
+		return err
+	}
+	if l.dc, err = seed(ctx, l.client, l.model.Map(), snap, opts.Datacenter); err != nil {
+		return fmt.Errorf("seeding lab: %w", err)
+	}
+	installBehaviours(l.model.Map(), &l.faults)
+
+	svc := l.model.Service
+	svc.RegisterEndpoints = true
+	svc.TLS = &tls.Config{Certificates: []tls.Certificate{certs.server}, MinVersion: tls.VersionTLS12}
+	svc.Listen = &url.URL{Host: listenAddr(opts.Listen), User: url.UserPassword(opts.User, opts.Password)}
+	l.server = svc.NewServer()
+	u := *l.server.URL
+	u.User = nil
+	l.URL = &u
+	if err := l.seedTags(ctx, snap); err != nil {
+		return fmt.Errorf("seeding lab tags: %w", err)
+	}
+	return nil
+}
+
+func listenAddr(a string) string {
+	if a == "" {
+		return "127.0.0.1:0"
+	}
+	return a
+}
+
+// emptyVPX is a vCenter model with one datacenter and nothing in it; seed adds the estate.
+func emptyVPX() *simulator.Model {
+	m := simulator.VPX()
+	m.Datacenter = 1
+	m.Cluster, m.ClusterHost, m.Host = 0, 0, 0
+	m.Machine, m.Datastore, m.Portgroup, m.Pool, m.App, m.Pod, m.Folder = 0, 0, 0, 0, 0, 0, 0
+	return m
+}
+
+// Server returns the host:port the lab listens on.
+func (l *Lab) Server() string { return l.URL.Host }
+
+// Env returns the environment variables that point the provider and the CLI at the lab.
+func (l *Lab) Env() map[string]string {
+	return map[string]string{
+		"VSPHERE_SERVER":   l.URL.Host,
+		"VSPHERE_USER":     l.User,
+		"VSPHERE_PASSWORD": l.Password,
+		"ESTATE_CA_FILE":   l.CAFile,
+	}
+}
+
+// Close stops the server and removes what the lab wrote.
+func (l *Lab) Close() {
+	if l.server != nil {
+		l.server.Close()
+	}
+	if l.model != nil {
+		l.model.Remove()
+	}
+	if l.tempDir != "" {
+		_ = os.RemoveAll(l.tempDir)
+	}
+}

@@ -1,0 +1,165 @@
+// Package vsphere talks to vCenter through govmomi: one session per provider
+// process, a bulk read of the whole inventory into an inventory.Snapshot
+// (cached until a write), and the writes the provider needs.
+package vsphere
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/vmware/govmomi/session"
+	"github.com/vmware/govmomi/session/keepalive"
+	"github.com/vmware/govmomi/vapi/rest"
+	"github.com/vmware/govmomi/vim25"
+	"github.com/vmware/govmomi/vim25/soap"
+
+	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
+)
+
+// Config says how to reach and log in to vCenter.
+type Config struct {
+	Server     string // host, host:port or https URL
+	User       string
+	Password   string
+	Insecure   bool   // skip TLS verification (allow_unverified_ssl)
+	CAFile     string // PEM file of CAs to trust in addition to the system's
+}
+
+// key identifies a session; the password is part of it so a changed password logs in anew.
+func (c Config) key() string {
+	return strings.Join([]string{c.Server, c.User, c.Password, fmt.Sprint(c.Insecure), c.CAFile}, "\x00")
+}
+
+// Client is a logged-in vCenter session with a cached snapshot.
+type Client struct {
+	cfg        Config
+	vim        *vim25.Client
+	rest       *rest.Client
+	keepalive  *keepalive.HandlerSOAP
+	roundTrips atomic.Int64
+
+	mu     sync.Mutex
+	cached map[string]*Topology // by datacenter filter
+}
+
+// countingRoundTripper counts SOAP calls so tests and logs can show that a
+// read costs a constant number of round trips.
+type countingRoundTripper struct {
+	soap.RoundTripper
+	n *atomic.Int64
+}
+
+func (c countingRoundTripper) RoundTrip(ctx context.Context, req, res soap.HasFault) error {
+	c.n.Add(1)
+	return c.RoundTripper.RoundTrip(ctx, req, res)
+}
+
+// Connect logs in to vCenter. Errors name the server and say what to fix;
+// they never include the password.
+func Connect(ctx context.Context, cfg Config) (*Client, error) {
+	if cfg.Server == "" {
+		return nil, errors.New("no vCenter server configured: set server in the provider block or VSPHERE_SERVER")
+	}
+	u, err := soap.ParseURL(cfg.Server)
+	if err != nil || u == nil {
+		return nil, fmt.Errorf("invalid vCenter server %q: %v", cfg.Server, err)
+	}
+	u.User = nil
+	sc := soap.NewClient(u, cfg.Insecure)
+	if cfg.CAFile != "" {
+		if err := sc.SetRootCAs(cfg.CAFile); err != nil {
+			return nil, fmt.Errorf("reading ca_file %q: %v", cfg.CAFile, err)
+		}
+	}
+	c := &Client{cfg: cfg, cached: map[string]*Topology{}}
+	vc, err := vim25.NewClient(ctx, sc)
+	if err != nil {
+		return nil, connectError(cfg, u.Host, err)
+	}
+	vc.RoundTripper = countingRoundTripper{RoundTripper: sc, n: &c.roundTrips}
+	if err := session.NewManager(vc).Login(ctx, url.UserPassword(cfg.User, cfg.Password)); err != nil {
+		return nil, connectError(cfg, u.Host, err)
+	}
+	c.keepalive = keepalive.NewHandlerSOAP(vc.RoundTripper, 5*time.Minute, nil)
+	vc.RoundTripper = c.keepalive
+	c.vim = vc
+	return c, nil
+}
+
+func connectError(cfg Config, host string, err error) error {
+	var netErr *net.OpError
+	msg := err.Error()
+	switch {
+	case isNotAuthenticated(err):
+		return fmt.Errorf("cannot log in to vCenter %s as %q: incorrect user name or password", host, cfg.User)
+	case strings.Contains(msg, "x509:") || strings.Contains(msg, "tls:"):
+		return fmt.Errorf("cannot verify the TLS certificate of vCenter %s: %s; set ca_file to the CA that signed it (or, only for a lab, allow_unverified_ssl = true)", host, tlsReason(msg))
+	case errors.As(err, &netErr):
+		return fmt.Errorf("cannot reach vCenter %s: %v", host, netErr.Err)
+	default:
+		return fmt.Errorf("cannot connect to vCenter %s: %v", host, err)
+	}
+}
+
+func isNotAuthenticated(err error) bool {
+	if soap.IsSoapFault(err) {
+		return strings.Contains(soap.ToSoapFault(err).String, "login") ||
+			strings.Contains(soap.ToSoapFault(err).String, "password")
+	}
+	return false
+}
+
+// tlsReason keeps the x509 explanation and drops the URL and Post noise around it.
+func tlsReason(msg string) string {
+	if i := strings.Index(msg, "x509: "); i >= 0 {
+		return msg[i:]
+	}
+	if i := strings.Index(msg, "tls: "); i >= 0 {
+		return msg[i:]
+	}
+	return msg
+}
+
+// RoundTrips returns the number of SOAP calls made through this client.
+func (c *Client) RoundTrips() int64 { return c.roundTrips.Load() }
+
+// Server returns the host:port of the vCenter this client is logged in to.
+func (c *Client) Server() string { return c.vim.URL().Host }
+
+// Close logs out of vCenter and the vAPI endpoint.
+func (c *Client) Close(ctx context.Context) error {
+	if c.keepalive != nil {
+		c.keepalive.Stop()
+	}
+	var errs []error
+	if c.rest != nil {
+		errs = append(errs, c.rest.Logout(ctx))
+	}
+	if c.vim != nil {
+		errs = append(errs, session.NewManager(c.vim).Logout(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+// Invalidate drops the cached snapshot; writes call it so the next read is fresh.
+func (c *Client) Invalidate() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.cached = map[string]*Topology{}
+}
+
+// Snapshot is Topology's estate, for callers that need only the model.
+func (c *Client) Snapshot(ctx context.Context, datacenter string) (*inventory.Snapshot, error) {
+	t, err := c.Topology(ctx, datacenter)
+	if err != nil {
+		return nil, err
+	}
+	return t.Estate, nil
+}
