@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
-	"sync"
 
 	"github.com/vmware/govmomi/find"
 	"github.com/vmware/govmomi/object"
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25"
+	"github.com/vmware/govmomi/vim25/methods"
 	"github.com/vmware/govmomi/vim25/types"
 	"golang.org/x/sync/errgroup"
 
@@ -179,7 +178,7 @@ func (s *seeder) vms() error {
 	}
 	refs := make([]types.ManagedObjectReference, len(todo))
 	var g errgroup.Group
-	g.SetLimit(4 * runtime.GOMAXPROCS(0))
+	g.SetLimit(64) // the simulator polls each task every 10 ms: overlap the waits
 	for i, v := range todo {
 		g.Go(func() (err error) {
 			refs[i], err = s.createVM(v)
@@ -189,11 +188,8 @@ func (s *seeder) vms() error {
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	var mu sync.Mutex
 	for i, v := range todo {
-		mu.Lock()
 		s.out.vms[v.Name] = refs[i]
-		mu.Unlock()
 		s.finishVM(s.reg.Get(refs[i]).(*simulator.VirtualMachine), v)
 	}
 	return nil
@@ -217,17 +213,29 @@ func (s *seeder) createVM(v inventory.VM) (types.ManagedObjectReference, error) 
 			Reservation: types.NewInt64(v.MemoryReservationMB),
 		},
 	}
-	host := object.NewHostSystem(s.client, s.out.hosts[v.Host])
-	pool := object.NewResourcePool(s.client, s.out.pools[v.Host])
-	task, err := s.folders.VmFolder.CreateVM(s.ctx, spec, pool, host)
+	host := s.out.hosts[v.Host]
+	res, err := methods.CreateVM_Task(s.ctx, s.client, &types.CreateVM_Task{
+		This: s.folders.VmFolder.Reference(), Config: spec, Pool: s.out.pools[v.Host], Host: &host,
+	})
 	if err != nil {
 		return types.ManagedObjectReference{}, fmt.Errorf("VM %q: %w", v.Name, err)
 	}
-	info, err := task.WaitForResult(s.ctx, nil)
+	result, err := s.await(res.Returnval)
 	if err != nil {
 		return types.ManagedObjectReference{}, fmt.Errorf("VM %q: %w", v.Name, err)
 	}
-	return info.Result.(types.ManagedObjectReference), nil
+	return result.(types.ManagedObjectReference), nil
+}
+
+// await waits on the simulator's task object itself: waiting through the
+// property collector costs more than creating the VM.
+func (s *seeder) await(ref types.ManagedObjectReference) (types.AnyType, error) {
+	task := s.reg.Get(ref).(*simulator.Task)
+	task.Wait()
+	if e := task.Info.Error; e != nil {
+		return nil, fmt.Errorf("%s: %T", e.LocalizedMessage, e.Fault)
+	}
+	return task.Info.Result, nil
 }
 
 // homeDatastore is where the VM's files go: its first datastore, or the first

@@ -83,4 +83,3 @@ func (l *Lab) restClient(ctx context.Context) (*rest.Client, func(), error) {
 	}
 	return rc, func() { _ = rc.Logout(context.WithoutCancel(ctx)) }, nil
 }
-
