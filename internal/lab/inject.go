@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/vmware/govmomi/object"
+	"github.com/vmware/govmomi/property"
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/types"
@@ -85,9 +86,12 @@ func (l *Lab) FailNextTask(method, object string, fault types.BaseMethodFault) {
 	l.faults.add(method, object, fault)
 }
 
-// Sessions returns the number of sessions logged in to the lab's vCenter.
-func (l *Lab) Sessions() int {
-	return len(l.model.Map().SessionManager().SessionList)
+// Sessions returns the number of sessions logged in to the lab's vCenter, read
+// as a client would (the simulator fills sessionList only in a session's view).
+func (l *Lab) Sessions() (int, error) {
+	var sm mo.SessionManager
+	err := property.DefaultCollector(l.client).RetrieveOne(context.Background(), *l.client.ServiceContent.SessionManager, []string{"sessionList"}, &sm)
+	return len(sm.SessionList), err
 }
 
 func (l *Lab) host(name inventory.HostName) (*simulator.HostSystem, error) {

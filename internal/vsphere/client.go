@@ -1,6 +1,6 @@
 // Package vsphere talks to vCenter through govmomi: one session per provider
 // process, a bulk read of the whole inventory into an inventory.Snapshot
-// (cached until a write), and the writes the provider needs.
+// (cached per plan, see Cache), and the writes the provider needs.
 package vsphere
 
 import (
@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -19,17 +18,16 @@ import (
 	"github.com/vmware/govmomi/vapi/rest"
 	"github.com/vmware/govmomi/vim25"
 	"github.com/vmware/govmomi/vim25/soap"
-
-	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
+	"github.com/vmware/govmomi/vim25/types"
 )
 
 // Config says how to reach and log in to vCenter.
 type Config struct {
-	Server     string // host, host:port or https URL
-	User       string
-	Password   string
-	Insecure   bool   // skip TLS verification (allow_unverified_ssl)
-	CAFile     string // PEM file of CAs to trust in addition to the system's
+	Server   string // host, host:port or https URL
+	User     string
+	Password string
+	Insecure bool   // skip TLS verification (allow_unverified_ssl)
+	CAFile   string // PEM file of CAs to trust in addition to the system's
 }
 
 // key identifies a session; the password is part of it so a changed password logs in anew.
@@ -37,16 +35,13 @@ func (c Config) key() string {
 	return strings.Join([]string{c.Server, c.User, c.Password, fmt.Sprint(c.Insecure), c.CAFile}, "\x00")
 }
 
-// Client is a logged-in vCenter session with a cached snapshot.
+// Client is a logged-in vCenter session. It is safe for concurrent use.
 type Client struct {
 	cfg        Config
 	vim        *vim25.Client
 	rest       *rest.Client
 	keepalive  *keepalive.HandlerSOAP
 	roundTrips atomic.Int64
-
-	mu     sync.Mutex
-	cached map[string]*Topology // by datacenter filter
 }
 
 // countingRoundTripper counts SOAP calls so tests and logs can show that a
@@ -78,7 +73,7 @@ func Connect(ctx context.Context, cfg Config) (*Client, error) {
 			return nil, fmt.Errorf("reading ca_file %q: %v", cfg.CAFile, err)
 		}
 	}
-	c := &Client{cfg: cfg, cached: map[string]*Topology{}}
+	c := &Client{cfg: cfg}
 	vc, err := vim25.NewClient(ctx, sc)
 	if err != nil {
 		return nil, connectError(cfg, u.Host, err)
@@ -109,11 +104,11 @@ func connectError(cfg Config, host string, err error) error {
 }
 
 func isNotAuthenticated(err error) bool {
-	if soap.IsSoapFault(err) {
-		return strings.Contains(soap.ToSoapFault(err).String, "login") ||
-			strings.Contains(soap.ToSoapFault(err).String, "password")
+	if !soap.IsSoapFault(err) {
+		return false
 	}
-	return false
+	_, ok := soap.ToSoapFault(err).VimFault().(types.InvalidLogin)
+	return ok
 }
 
 // tlsReason keeps the x509 explanation and drops the URL and Post noise around it.
@@ -148,18 +143,3 @@ func (c *Client) Close(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Invalidate drops the cached snapshot; writes call it so the next read is fresh.
-func (c *Client) Invalidate() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.cached = map[string]*Topology{}
-}
-
-// Snapshot is Topology's estate, for callers that need only the model.
-func (c *Client) Snapshot(ctx context.Context, datacenter string) (*inventory.Snapshot, error) {
-	t, err := c.Topology(ctx, datacenter)
-	if err != nil {
-		return nil, err
-	}
-	return t.Estate, nil
-}

@@ -37,15 +37,10 @@ var Properties = map[string][]string{
 	"Datastore": {"name", "summary.capacity", "summary.freeSpace"},
 }
 
-// Topology returns the estate, read in one RetrieveProperties over a
-// ContainerView and cached until Invalidate. datacenter limits the read to one
-// datacenter; empty reads all.
-func (c *Client) Topology(ctx context.Context, datacenter string) (*Topology, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if t, ok := c.cached[datacenter]; ok {
-		return t, nil
-	}
+// ReadTopology reads the estate in one RetrieveProperties over a
+// ContainerView. datacenter limits the read to one datacenter; empty reads all.
+// Callers normally go through a Cache.
+func (c *Client) ReadTopology(ctx context.Context, datacenter string) (*Topology, error) {
 	before := c.roundTrips.Load()
 	contents, err := retrieveAll(ctx, c.vim, datacenter)
 	if err != nil {
@@ -62,9 +57,7 @@ func (c *Client) Topology(ctx context.Context, datacenter string) (*Topology, er
 	if err != nil {
 		return nil, fmt.Errorf("inventory of vCenter %s is inconsistent: %w", c.Server(), err)
 	}
-	t := &Topology{Estate: snap, Datacenter: datacenter, ReadAt: time.Now(), RoundTrips: c.roundTrips.Load() - before}
-	c.cached[datacenter] = t
-	return t, nil
+	return &Topology{Estate: snap, Datacenter: datacenter, ReadAt: time.Now(), RoundTrips: c.roundTrips.Load() - before}, nil
 }
 
 // retrieveAll fetches every cluster, host, VM and datastore under the root

@@ -38,7 +38,7 @@ func connect(t testing.TB, l *lab.Lab) *vsphere.Client {
 func TestTopologyReadsTheSeededEstate(t *testing.T) {
 	l := startLab(t, "small")
 	c := connect(t, l)
-	topo, err := c.Topology(context.Background(), "")
+	topo, err := c.ReadTopology(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestTopologyReadsTheSeededEstate(t *testing.T) {
 
 func TestTopologyIsCachedUntilInvalidated(t *testing.T) {
 	l := startLab(t, "small")
-	c := connect(t, l)
+	c := vsphere.NewCache(connect(t, l))
 	ctx := context.Background()
 	first, err := c.Topology(ctx, "")
 	if err != nil {
@@ -123,14 +123,14 @@ func TestTopologyIsCachedUntilInvalidated(t *testing.T) {
 func TestTopologyDatacenterFilter(t *testing.T) {
 	l := startLab(t, "small")
 	c := connect(t, l)
-	topo, err := c.Topology(context.Background(), lab.DefaultDatacenter)
+	topo, err := c.ReadTopology(context.Background(), lab.DefaultDatacenter)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := len(topo.Estate.VMs()); got != 5 {
 		t.Errorf("VMs in %s = %d, want 5", lab.DefaultDatacenter, got)
 	}
-	_, err = c.Topology(context.Background(), "dc9")
+	_, err = c.ReadTopology(context.Background(), "dc9")
 	if err == nil || !strings.Contains(err.Error(), `datacenter "dc9"`) {
 		t.Errorf("unknown datacenter: got %v", err)
 	}
@@ -142,7 +142,7 @@ func TestRoundTripsDoNotGrowWithVMs(t *testing.T) {
 	count := func(estate string) (int64, int) {
 		l := startLab(t, estate)
 		c := connect(t, l)
-		topo, err := c.Topology(context.Background(), "")
+		topo, err := c.ReadTopology(context.Background(), "")
 		if err != nil {
 			t.Fatal(err)
 		}
