@@ -157,3 +157,41 @@ func TestPutChangesAddAndReplace(t *testing.T) {
 		t.Error("live snapshot changed")
 	}
 }
+
+func TestAllocationCountsPoweredOnVMs(t *testing.T) {
+	e := fixture()
+	e.VMs[1].CPUReservationMHz, e.VMs[1].MemoryReservationMB, e.VMs[1].MemoryOverheadMB = 1000, 2048, 64
+	s := inventory.MustNew(e)
+	got := s.Allocation("esx-01")
+	want := inventory.Allocation{VMs: 2, PoweredOn: 1, CPUCommittedMHz: 4800, MemoryCommittedMB: 4096, CPUReservedMHz: 1000, MemoryReservedMB: 2112}
+	if got != want {
+		t.Errorf("Allocation(esx-01) = %+v\nwant %+v", got, want)
+	}
+	if got := s.Allocation("db-phys-01"); got != (inventory.Allocation{}) {
+		t.Errorf("Allocation of an empty host = %+v", got)
+	}
+}
+
+func TestOnlyOneCluster(t *testing.T) {
+	e := fixture()
+	e.Clusters = append(e.Clusters, inventory.Cluster{Name: "dev"})
+	e.Hosts = append(e.Hosts, inventory.Host{Name: "esx-09", Cluster: "dev", CPUCores: 4, CPUMHzPerCore: 2000, MemoryMB: 8192})
+	e.VMs = append(e.VMs, inventory.VM{Name: "dev-01", Host: "esx-09", VCPU: 1, MemoryMB: 1024})
+	s := inventory.MustNew(e)
+	prod, err := s.Only("prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := prod.HostNames(); !slices.Equal(got, []inventory.HostName{"esx-01", "esx-02"}) {
+		t.Errorf("hosts = %v", got)
+	}
+	if len(prod.VMs()) != 3 || len(prod.Datastores()) != 1 {
+		t.Errorf("prod has %d VMs and %d datastores, want 3 and 1", len(prod.VMs()), len(prod.Datastores()))
+	}
+	if b, _ := prod.BusinessSystem("web shop"); len(b.Hosts) != 0 || len(b.VMs) != 2 {
+		t.Errorf("web shop in prod = %+v (db-phys-01 is outside the cluster)", b)
+	}
+	if _, err := s.Only("test"); err == nil || err.Error() != `unknown cluster "test": known clusters are dev, prod` {
+		t.Errorf("unknown cluster: %v", err)
+	}
+}

@@ -82,7 +82,9 @@ func Demo() *inventory.Snapshot {
 			e.VMs = append(e.VMs, inventory.VM{Name: name, Host: host, Power: inventory.PoweredOn,
 				VCPU: s.vcpu, MemoryMB: s.memoryMB, CPUReservationMHz: s.reserveMHz,
 				MemoryReservationMB: s.reserveMB, MemoryOverheadMB: 64 + s.memoryMB/256,
-				Datastores: []inventory.DatastoreName{inventory.DatastoreName("san-" + string(s.cluster))}})
+				Datastores: []inventory.DatastoreName{inventory.DatastoreName("san-" + string(s.cluster))},
+				// Membership is also a vSphere tag, as many shops keep it, so the live topology shows it.
+				Tags: []string{"system/" + string(s.name)}})
 			sys.VMs = append(sys.VMs, name)
 		}
 		e.BusinessSystems = append(e.BusinessSystems, sys)

@@ -144,7 +144,7 @@ func (l *Lab) Env() map[string]string {
 		"VSPHERE_SERVER":   l.URL.Host,
 		"VSPHERE_USER":     l.User,
 		"VSPHERE_PASSWORD": l.Password,
-		"ESTATE_CA_FILE":   l.CAFile,
+		"VSPHERE_CA_FILE":  l.CAFile,
 	}
 }
 

@@ -1,0 +1,83 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
+	"github.com/estate-tf/terraform-provider-estate/internal/lab"
+)
+
+// Lab runs the embedded vCenter simulator until interrupted.
+func Lab(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("lab", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	estate := fs.String("estate", "demo", "built-in estate ("+strings.Join(lab.BuiltInNames(), ", ")+") or a snapshot file")
+	listen := fs.String("listen", "127.0.0.1:0", "address to serve on")
+	dir := fs.String("dir", "", "directory for the CA file and lab.env (default: a temporary directory)")
+	if err := fs.Parse(args); err != nil {
+		return ExitBadInput
+	}
+	log := logger("lab", stderr)
+	snap, err := loadEstate(*estate)
+	if err != nil {
+		fmt.Fprintln(stderr, "Error:", err)
+		return ExitBadInput
+	}
+	if *dir != "" {
+		if err := os.MkdirAll(*dir, 0o700); err != nil {
+			fmt.Fprintln(stderr, "Error:", err)
+			return ExitBadInput
+		}
+	}
+	l, err := lab.Start(context.Background(), snap, lab.Options{Listen: *listen, Dir: *dir})
+	if err != nil {
+		fmt.Fprintln(stderr, "Error:", err)
+		return ExitBadInput
+	}
+	defer l.Close()
+	log.Info("lab started", "url", l.URL.String(), "hosts", len(snap.Hosts()), "vms", len(snap.VMs()))
+	env := envLines(l.Env())
+	if *dir != "" {
+		// Written last: its presence tells scripts the lab is ready.
+		if err := os.WriteFile(filepath.Join(*dir, "lab.env"), []byte(env), 0o600); err != nil {
+			fmt.Fprintln(stderr, "Error:", err)
+			return ExitBadInput
+		}
+	}
+	fmt.Fprintf(stdout, "# estate lab: vCenter simulator at %s (%d hosts, %d VMs)\n# Connect with:\n%s# Ctrl-C stops the lab.\n",
+		l.URL, len(snap.Hosts()), len(snap.VMs()), env)
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	<-stop
+	log.Info("lab stopped")
+	return ExitOK
+}
+
+func loadEstate(name string) (*inventory.Snapshot, error) {
+	if _, err := os.Stat(name); err == nil {
+		return inventory.DecodeFile(name)
+	}
+	return lab.BuiltIn(name)
+}
+
+func envLines(env map[string]string) string {
+	keys := make([]string, 0, len(env))
+	for k := range env {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "export %s=%q\n", k, env[k])
+	}
+	return b.String()
+}

@@ -1,0 +1,173 @@
+// Package provider is the Terraform layer: it converts between Terraform
+// values and the estate model and delegates to internal/vsphere and
+// internal/analysis. It holds no logic of its own.
+package provider
+
+import (
+	"context"
+	"os"
+	"strconv"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/estate-tf/terraform-provider-estate/internal/vsphere"
+)
+
+var _ provider.Provider = &EstateProvider{}
+
+// EstateProvider is the estate provider.
+type EstateProvider struct {
+	version string
+}
+
+// New returns a provider factory for the given version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &EstateProvider{version: version} }
+}
+
+type providerModel struct {
+	Server             types.String `tfsdk:"server"`
+	User               types.String `tfsdk:"user"`
+	Password           types.String `tfsdk:"password"`
+	AllowUnverifiedSSL types.Bool   `tfsdk:"allow_unverified_ssl"`
+	CAFile             types.String `tfsdk:"ca_file"`
+	Datacenter         types.String `tfsdk:"datacenter"`
+}
+
+// Environment variables the provider reads, the same ones the vsphere provider uses.
+const (
+	EnvServer             = "VSPHERE_SERVER"
+	EnvUser               = "VSPHERE_USER"
+	EnvPassword           = "VSPHERE_PASSWORD"
+	EnvAllowUnverifiedSSL = "VSPHERE_ALLOW_UNVERIFIED_SSL"
+	EnvCAFile             = "VSPHERE_CA_FILE"
+	EnvDatacenter         = "VSPHERE_DATACENTER"
+)
+
+func (p *EstateProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "estate"
+	resp.Version = p.version
+}
+
+func (p *EstateProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Models a virtualized estate (vSphere clusters and physical servers) and checks every plan for capacity and failover. Connects to one vCenter; one session is shared by everything in a provider process and logged out when it ends.",
+		Attributes: map[string]schema.Attribute{
+			"server": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "vCenter server: `host`, `host:port` or an `https://` URL. Defaults to `" + EnvServer + "`."},
+			"user": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "vCenter user name. Defaults to `" + EnvUser + "`."},
+			"password": schema.StringAttribute{Optional: true, Sensitive: true,
+				MarkdownDescription: "vCenter password. Defaults to `" + EnvPassword + "`. Never logged."},
+			"allow_unverified_ssl": schema.BoolAttribute{Optional: true,
+				MarkdownDescription: "Skip verification of vCenter's TLS certificate. Only for labs; prefer `ca_file`. Defaults to `" + EnvAllowUnverifiedSSL + "`, else `false`."},
+			"ca_file": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "PEM file with the CA certificates that signed vCenter's certificate, trusted in addition to the system's. Defaults to `" + EnvCAFile + "`."},
+			"datacenter": schema.StringAttribute{Optional: true,
+				MarkdownDescription: "Read only this datacenter. Defaults to `" + EnvDatacenter + "`, else every datacenter."},
+		},
+	}
+}
+
+func (p *EstateProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if anyUnknown(m.Server, m.User, m.Password, m.CAFile, m.Datacenter) || m.AllowUnverifiedSSL.IsUnknown() {
+		// Values from resources not yet created: the provider is configured again once they are known.
+		return
+	}
+	cfg, datacenter, ok := resolveConfig(m, resp)
+	if !ok {
+		return
+	}
+	ctx = tflog.SetField(ctx, "vcenter", cfg.Server)
+	ctx = tflog.MaskFieldValuesWithFieldKeys(ctx, "password")
+	client, err := vsphere.Shared(ctx, cfg)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot connect to vCenter", err.Error())
+		return
+	}
+	tflog.Debug(ctx, "connected to vCenter", map[string]any{"user": cfg.User})
+	data := &providerData{cache: vsphere.NewCache(client), datacenter: datacenter}
+	resp.DataSourceData = data
+	resp.ResourceData = data
+}
+
+// resolveConfig applies the environment fallbacks and checks what is required.
+func resolveConfig(m providerModel, resp *provider.ConfigureResponse) (vsphere.Config, string, bool) {
+	cfg := vsphere.Config{
+		Server:   stringOr(m.Server, EnvServer),
+		User:     stringOr(m.User, EnvUser),
+		Password: stringOr(m.Password, EnvPassword),
+		CAFile:   stringOr(m.CAFile, EnvCAFile),
+	}
+	insecure, err := boolOr(m.AllowUnverifiedSSL, EnvAllowUnverifiedSSL)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("allow_unverified_ssl"), "Invalid "+EnvAllowUnverifiedSSL, err.Error())
+		return cfg, "", false
+	}
+	cfg.Insecure = insecure
+	for _, req := range []struct{ value, attr, env string }{
+		{cfg.Server, "server", EnvServer}, {cfg.User, "user", EnvUser}, {cfg.Password, "password", EnvPassword},
+	} {
+		if req.value == "" {
+			resp.Diagnostics.AddAttributeError(path.Root(req.attr), "Missing vCenter "+req.attr,
+				"Set "+req.attr+" in the provider block or the "+req.env+" environment variable.")
+		}
+	}
+	return cfg, stringOr(m.Datacenter, EnvDatacenter), !resp.Diagnostics.HasError()
+}
+
+func stringOr(v types.String, env string) string {
+	if !v.IsNull() {
+		return v.ValueString()
+	}
+	return os.Getenv(env)
+}
+
+func boolOr(v types.Bool, env string) (bool, error) {
+	if !v.IsNull() {
+		return v.ValueBool(), nil
+	}
+	s := os.Getenv(env)
+	if s == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return false, &envError{env: env, value: s}
+	}
+	return b, nil
+}
+
+type envError struct{ env, value string }
+
+func (e *envError) Error() string {
+	return e.env + "=" + strconv.Quote(e.value) + " is not a boolean: use true or false"
+}
+
+func anyUnknown(vs ...types.String) bool {
+	for _, v := range vs {
+		if v.IsUnknown() {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *EstateProvider) Resources(_ context.Context) []func() resource.Resource {
+	return nil
+}
+
+func (p *EstateProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{NewTopologyDataSource}
+}

@@ -1,0 +1,39 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/estate-tf/terraform-provider-estate/internal/vsphere"
+)
+
+// providerData is what Configure hands to resources and data sources: the
+// per-command topology cache over the process's shared session.
+type providerData struct {
+	cache      *vsphere.Cache
+	datacenter string
+}
+
+// topology reads (once per command) the live estate.
+func (d *providerData) topology(ctx context.Context) (*vsphere.Topology, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	t, err := d.cache.Topology(ctx, d.datacenter)
+	if err != nil {
+		diags.AddError("Cannot read the estate from vCenter", err.Error())
+	}
+	return t, diags
+}
+
+// providerDataFrom converts the framework's opaque provider data.
+func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
+	if data == nil {
+		return nil // not configured yet (validation) or configured with unknown values
+	}
+	pd, ok := data.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *providerData, got %T; please report this issue to the provider developers", data))
+	}
+	return pd
+}
