@@ -1,0 +1,99 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	stdstrings "strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/estate-tf/terraform-provider-estate/internal/vsphere"
+)
+
+func TestAccProviderConfigErrors(t *testing.T) {
+	l, _ := startLab(t, "small")
+	t.Setenv("VSPHERE_SERVER", "")
+	t.Setenv("VSPHERE_USER", "")
+	t.Setenv("VSPHERE_PASSWORD", "")
+	t.Setenv("VSPHERE_CA_FILE", "")
+	tests := []struct {
+		name     string
+		provider string
+		env      map[string]string
+		want     *regexp.Regexp
+	}{
+		{"wrong password",
+			fmt.Sprintf(`provider "estate" {
+  server = %q
+  user = %q
+  password = "nope"
+  ca_file = %q
+}`, l.Server(), l.User, l.CAFile), nil,
+			wrapped(fmt.Sprintf(`cannot log in to vCenter %s as "%s": incorrect user name or password`, l.Server(), l.User))},
+		{"untrusted certificate",
+			fmt.Sprintf(`provider "estate" {
+  server = %q
+  user = %q
+  password = %q
+}`, l.Server(), l.User, l.Password), nil,
+			wrapped(fmt.Sprintf(`cannot verify the TLS certificate of vCenter %s: x509: certificate signed by unknown authority`, l.Server()))},
+		{"missing server", `provider "estate" {
+  user = "u"
+  password = "p"
+}`, nil,
+			wrapped(`Set server in the provider block or the VSPHERE_SERVER environment variable.`)},
+		{"bad boolean in the environment", `provider "estate" {}`,
+			map[string]string{"VSPHERE_SERVER": l.Server(), "VSPHERE_USER": "u", "VSPHERE_PASSWORD": "p", "VSPHERE_ALLOW_UNVERIFIED_SSL": "yes please"},
+			wrapped(`VSPHERE_ALLOW_UNVERIFIED_SSL="yes please" is not a boolean: use true or false`)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProviders,
+				Steps: []resource.TestStep{{
+					Config:      tt.provider + "\ndata \"estate_topology\" \"live\" {}",
+					ExpectError: tt.want,
+				}},
+			})
+		})
+	}
+}
+
+// TestAccProviderFromEnvironmentSharesOneSession: every Terraform command of a
+// test configures the provider anew; they share one vCenter session, which is
+// logged out at the end, so sessions do not pile up.
+func TestAccProviderFromEnvironmentSharesOneSession(t *testing.T) {
+	l, _ := startLab(t, "small")
+	for k, v := range l.Env() {
+		t.Setenv(k, v)
+	}
+	check := func(want int) func() {
+		return func() {
+			if got, err := l.Sessions(); err != nil || got != want {
+				t.Errorf("sessions on vCenter = %d (%v), want %d", got, err, want)
+			}
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{Config: `data "estate_topology" "live" {}`},
+			{PreConfig: check(1), Config: `data "estate_topology" "live" { cluster = "prod" }`},
+		},
+	})
+	check(1)()
+	if err := vsphere.CloseShared(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	check(0)()
+}
+
+// wrapped matches a message however Terraform wraps its lines.
+func wrapped(msg string) *regexp.Regexp {
+	return regexp.MustCompile(stdstrings.Join(stdstrings.Fields(regexp.QuoteMeta(msg)), `\s+`))
+}
