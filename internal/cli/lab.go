@@ -53,11 +53,21 @@ func Lab(args []string, stdout, stderr io.Writer) int {
 			return ExitBadInput
 		}
 	}
-	fmt.Fprintf(stdout, "# estate lab: vCenter simulator at %s (%d hosts, %d VMs)\n# Connect with:\n%s# Ctrl-C stops the lab.\n",
-		l.URL, len(snap.Hosts()), len(snap.VMs()), env)
+	esxi := 0
+	for _, h := range snap.Hosts() {
+		if h.Kind == inventory.KindESXi {
+			esxi++
+		}
+	}
+	fmt.Fprintf(stdout, "# estate lab: vCenter simulator at %s (%d ESXi hosts; %d declared servers are not vCenter objects)\n# Connect with:\n%s# Ctrl-C stops the lab.\n",
+		l.URL, esxi, len(snap.Hosts())-esxi, env)
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 	<-stop
+	// Sessions still open now were leaked by a client: the provider logs out when Terraform stops it.
+	if n, err := l.Sessions(); err == nil {
+		fmt.Fprintf(stdout, "# lab stopped; vCenter sessions left open by clients: %d\n", n)
+	}
 	log.Info("lab stopped")
 	return ExitOK
 }

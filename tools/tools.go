@@ -1,0 +1,8 @@
+//go:build tools
+
+// Package tools pins the development tools; `make generate` runs them with `go run`.
+package tools
+
+import (
+	_ "github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs"
+)
