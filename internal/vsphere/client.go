@@ -142,3 +142,6 @@ func (c *Client) Close(ctx context.Context) error {
 	}
 	return errors.Join(errs...)
 }
+
+// VimClient exposes the underlying govmomi client, for benchmarks that compare against bare govmomi.
+func (c *Client) VimClient() *vim25.Client { return c.vim }
