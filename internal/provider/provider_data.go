@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/vsphere"
 )
@@ -22,7 +23,12 @@ func (d *providerData) topology(ctx context.Context) (*vsphere.Topology, diag.Di
 	t, err := d.cache.Topology(ctx, d.datacenter)
 	if err != nil {
 		diags.AddError("Cannot read the estate from vCenter", err.Error())
+		return nil, diags
 	}
+	tflog.Debug(ctx, "estate topology", map[string]any{
+		"datacenter": d.datacenter, "hosts": len(t.Estate.Hosts()), "vms": len(t.Estate.VMs()),
+		"soap_round_trips": t.RoundTrips, "read_at": t.ReadAt,
+	})
 	return t, diags
 }
 

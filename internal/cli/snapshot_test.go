@@ -1,0 +1,73 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/estate-tf/terraform-provider-estate/internal/cli"
+	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
+	"github.com/estate-tf/terraform-provider-estate/internal/lab"
+)
+
+func startLab(t *testing.T) *lab.Lab {
+	t.Helper()
+	snap, err := lab.BuiltIn("small")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := lab.Start(context.Background(), snap, lab.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(l.Close)
+	return l
+}
+
+func TestSnapshotWritesTheLiveEstate(t *testing.T) {
+	l := startLab(t)
+	for k, v := range l.Env() {
+		t.Setenv(k, v)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := cli.Snapshot(nil, &stdout, &stderr); code != cli.ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	s, err := inventory.Decode(&stdout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Hosts()) != 5 || len(s.VMs()) != 5 || len(s.Clusters()) != 2 || len(s.Datastores()) != 2 {
+		t.Errorf("snapshot has %d hosts, %d VMs, %d clusters, %d datastores; want 5, 5, 2, 2",
+			len(s.Hosts()), len(s.VMs()), len(s.Clusters()), len(s.Datastores()))
+	}
+	if v, _ := s.VM("db-01"); v.Host != "esx-03" || v.MemoryReservationMB != 32768 || v.MemoryOverheadMB != 512 {
+		t.Errorf("db-01 = %+v", v)
+	}
+}
+
+func TestSnapshotBadPasswordExitsOneWithOneClearLine(t *testing.T) {
+	l := startLab(t)
+	for k, v := range l.Env() {
+		t.Setenv(k, v)
+	}
+	t.Setenv("VSPHERE_PASSWORD", "wrong")
+	var stdout, stderr bytes.Buffer
+	code := cli.Snapshot(nil, &stdout, &stderr)
+	want := `Error: cannot log in to vCenter ` + l.Server() + ` as "` + l.User + `": incorrect user name or password` + "\n"
+	if code != cli.ExitBadInput || stderr.String() != want {
+		t.Errorf("exit %d, stderr %q\nwant exit 1, %q", code, stderr.String(), want)
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("stdout = %q, want nothing", stdout.String())
+	}
+}
+
+func TestLabRejectsAnUnknownEstate(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := cli.Lab([]string{"--estate", "nowhere"}, &stdout, &stderr)
+	if code != cli.ExitBadInput || !strings.Contains(stderr.String(), `unknown built-in estate "nowhere": built-in estates are demo, small`) {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
