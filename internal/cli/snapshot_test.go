@@ -2,28 +2,16 @@ package cli_test
 
 import (
 	"bytes"
-	"context"
 	"strings"
 	"testing"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/cli"
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 	"github.com/estate-tf/terraform-provider-estate/internal/lab"
+	"github.com/estate-tf/terraform-provider-estate/internal/lab/labtest"
 )
 
-func startLab(t *testing.T) *lab.Lab {
-	t.Helper()
-	snap, err := lab.BuiltIn("small")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := lab.Start(context.Background(), snap, lab.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(l.Close)
-	return l
-}
+func startLab(t *testing.T) *lab.Lab { return labtest.Start(t, "small") }
 
 func TestSnapshotWritesTheLiveEstate(t *testing.T) {
 	l := startLab(t)

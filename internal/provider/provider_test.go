@@ -1,7 +1,6 @@
 package provider_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"testing"
@@ -10,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/lab"
+	"github.com/estate-tf/terraform-provider-estate/internal/lab/labtest"
 	"github.com/estate-tf/terraform-provider-estate/internal/provider"
 )
 
@@ -20,16 +20,7 @@ var testAccProviders = map[string]func() (tfprotov6.ProviderServer, error){
 
 // startLab runs a lab for one test and returns the provider block that connects to it.
 func startLab(t *testing.T, estate string) (*lab.Lab, string) {
-	t.Helper()
-	snap, err := lab.BuiltIn(estate)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := lab.Start(context.Background(), snap, lab.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(l.Close)
+	l := labtest.Start(t, estate)
 	return l, providerBlock(l)
 }
 

@@ -78,12 +78,14 @@ func Connect(ctx context.Context, cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, connectError(cfg, u.Host, err)
 	}
-	vc.RoundTripper = countingRoundTripper{RoundTripper: sc, n: &c.roundTrips}
+	// The keep-alive handler starts its ticker when it sees the Login go through
+	// it, and stops it at Logout, so it wraps the client before logging in.
+	c.keepalive = keepalive.NewHandlerSOAP(countingRoundTripper{RoundTripper: sc, n: &c.roundTrips}, 5*time.Minute, nil)
+	vc.RoundTripper = c.keepalive
 	if err := session.NewManager(vc).Login(ctx, url.UserPassword(cfg.User, cfg.Password)); err != nil {
+		c.keepalive.Stop()
 		return nil, connectError(cfg, u.Host, err)
 	}
-	c.keepalive = keepalive.NewHandlerSOAP(vc.RoundTripper, 5*time.Minute, nil)
-	vc.RoundTripper = c.keepalive
 	c.vim = vc
 	return c, nil
 }

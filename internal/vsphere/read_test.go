@@ -8,22 +8,11 @@ import (
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 	"github.com/estate-tf/terraform-provider-estate/internal/lab"
+	"github.com/estate-tf/terraform-provider-estate/internal/lab/labtest"
 	"github.com/estate-tf/terraform-provider-estate/internal/vsphere"
 )
 
-func startLab(t testing.TB, estate string) *lab.Lab {
-	t.Helper()
-	snap, err := lab.BuiltIn(estate)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := lab.Start(context.Background(), snap, lab.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(l.Close)
-	return l
-}
+func startLab(t testing.TB, estate string) *lab.Lab { return labtest.Start(t, estate) }
 
 func connect(t testing.TB, l *lab.Lab) *vsphere.Client {
 	t.Helper()
