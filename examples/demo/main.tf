@@ -45,6 +45,6 @@ output "business_systems" {
   description = "Business systems and the hosts their VMs run on."
   value = {
     for s in local.systems : s => format("%d VMs on %s", length([for vm in local.topology.vms : vm if contains(vm.tags, "system/${s}")]),
-      join(", ", sort(distinct([for vm in local.topology.vms : vm.host if contains(vm.tags, "system/${s}")]))))
+    join(", ", sort(distinct([for vm in local.topology.vms : vm.host if contains(vm.tags, "system/${s}")]))))
   }
 }
