@@ -56,7 +56,7 @@ func writeSnapshot(path string, stdout io.Writer, s *inventory.Snapshot) error {
 		return err
 	}
 	if err := inventory.Encode(f, s); err != nil {
-		f.Close()
+		_ = f.Close()
 		return err
 	}
 	return f.Close()

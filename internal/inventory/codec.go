@@ -45,7 +45,7 @@ func DecodeFile(path string) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	s, err := Decode(f)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot file %s: %w", path, err)

@@ -39,7 +39,7 @@ func TestMain(m *testing.M) {
 	// Acceptance tests drive the real terraform CLI against the in-process lab;
 	// they are the point of this package, so they always run.
 	if os.Getenv("TF_ACC") == "" {
-		os.Setenv("TF_ACC", "1")
+		_ = os.Setenv("TF_ACC", "1")
 	}
 	os.Exit(m.Run())
 }
