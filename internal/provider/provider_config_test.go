@@ -39,6 +39,15 @@ func TestAccProviderConfigErrors(t *testing.T) {
   password = %q
 }`, l.Server(), l.User, l.Password), nil,
 			wrapped(fmt.Sprintf(`cannot verify the TLS certificate of vCenter %s: x509: certificate signed by unknown authority`, l.Server()))},
+		{"unknown datacenter",
+			fmt.Sprintf(`provider "estate" {
+  server = %q
+  user = %q
+  password = %q
+  ca_file = %q
+  datacenter = "dc9"
+}`, l.Server(), l.User, l.Password, l.CAFile), nil,
+			wrapped(fmt.Sprintf(`reading inventory from vCenter %s: datacenter "dc9": datacenter 'dc9' not found`, l.Server()))},
 		{"missing server", `provider "estate" {
   user = "u"
   password = "p"
