@@ -49,7 +49,8 @@ type Lab struct {
 	client  *vim25.Client // in-process, for seeding and injection
 	dc      *seeded
 	faults  taskFaults
-	tempDir string
+	tempDir string // removed on Close when the lab made it
+	dataDir string // the datastores' files
 }
 
 // Start seeds a simulator from the snapshot and serves it over HTTPS.
@@ -100,7 +101,10 @@ func (l *Lab) start(ctx context.Context, snap *inventory.Snapshot, opts Options)
 	if l.client, err = vim25.NewClient(ctx, l.model.Service); err != nil {
 		return err
 	}
-	if l.dc, err = seed(ctx, l.client, l.model.Map(), snap, opts.Datacenter); err != nil {
+	if l.dataDir, err = os.MkdirTemp("", "estate-lab-datastores-"); err != nil {
+		return err
+	}
+	if l.dc, err = seed(ctx, l.client, l.model.Map(), snap, opts.Datacenter, l.dataDir); err != nil {
 		return fmt.Errorf("seeding lab: %w", err)
 	}
 	installBehaviours(l.model.Map(), &l.faults)
@@ -156,7 +160,9 @@ func (l *Lab) Close() {
 	if l.model != nil {
 		l.model.Remove()
 	}
-	if l.tempDir != "" {
-		_ = os.RemoveAll(l.tempDir)
+	for _, dir := range []string{l.tempDir, l.dataDir} {
+		if dir != "" {
+			_ = os.RemoveAll(dir)
+		}
 	}
 }

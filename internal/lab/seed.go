@@ -41,7 +41,7 @@ type seeder struct {
 // in-process API so the simulator keeps its own bookkeeping; properties the API
 // cannot set on a simulator (hardware size, usage, overhead) are set on the
 // simulator objects directly.
-func seed(ctx context.Context, c *vim25.Client, reg *simulator.Registry, snap *inventory.Snapshot, datacenter string) (*seeded, error) {
+func seed(ctx context.Context, c *vim25.Client, reg *simulator.Registry, snap *inventory.Snapshot, datacenter, dir string) (*seeded, error) {
 	finder := find.NewFinder(c)
 	dc, err := finder.DefaultDatacenter(ctx)
 	if err != nil {
@@ -51,10 +51,6 @@ func seed(ctx context.Context, c *vim25.Client, reg *simulator.Registry, snap *i
 		return nil, err
 	}
 	folders, err := dc.Folders(ctx)
-	if err != nil {
-		return nil, err
-	}
-	dir, err := os.MkdirTemp("", "estate-lab-datastores-")
 	if err != nil {
 		return nil, err
 	}
