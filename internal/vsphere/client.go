@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -39,6 +40,7 @@ func (c Config) key() string {
 type Client struct {
 	cfg        Config
 	vim        *vim25.Client
+	restMu     sync.Mutex // guards rest: caches of several provider instances share a client
 	rest       *rest.Client
 	keepalive  *keepalive.HandlerSOAP
 	roundTrips atomic.Int64
@@ -136,6 +138,8 @@ func (c *Client) Close(ctx context.Context) error {
 		c.keepalive.Stop()
 	}
 	var errs []error
+	c.restMu.Lock()
+	defer c.restMu.Unlock()
 	if c.rest != nil {
 		errs = append(errs, c.rest.Logout(ctx))
 	}

@@ -69,6 +69,8 @@ func sorted(s []string) []string {
 }
 
 func (c *Client) loginREST(ctx context.Context) error {
+	c.restMu.Lock()
+	defer c.restMu.Unlock()
 	if c.rest != nil {
 		return nil
 	}
