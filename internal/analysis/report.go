@@ -1,0 +1,104 @@
+package analysis
+
+import "github.com/estate-tf/terraform-provider-estate/internal/inventory"
+
+// ReportFormat versions the JSON report (docs/analysis-output.md).
+const ReportFormat = "estate.analysis/v1"
+
+// Request says what to check.
+type Request struct {
+	Policy Policy
+	// FailHosts and FailDatastores name one failure to check; when both are
+	// empty every k-subset of hosts per cluster up to Policy.Tolerate is checked.
+	FailHosts      []inventory.HostName
+	FailDatastores []inventory.DatastoreName
+}
+
+// Report is everything one analysis found.
+type Report struct {
+	Format          string      `json:"format"`
+	Policy          Policy      `json:"policy"`
+	Summary         Summary     `json:"summary"`
+	Hosts           []HostLoad  `json:"hosts"`
+	Clusters        []Admission `json:"clusters"`
+	Scenarios       []Scenario  `json:"scenarios"`
+	Standby         []Takeover  `json:"standby"`
+	BusinessSystems []Spread    `json:"business_systems"`
+}
+
+// Summary counts verdicts over scenarios and standby takeovers, and the other findings.
+type Summary struct {
+	Safe                int `json:"safe"`
+	Unsafe              int `json:"unsafe"`
+	Unproven            int `json:"unproven"`
+	OverloadedHosts     int `json:"overloaded_hosts"`
+	AdmissionViolations int `json:"admission_violations"`
+	SpreadViolations    int `json:"spread_violations"`
+}
+
+// OK reports whether nothing needs attention: every check safe, no host over
+// capacity, admission control satisfied and every system spread as required.
+func (s Summary) OK() bool {
+	return s.Unsafe == 0 && s.Unproven == 0 && s.OverloadedHosts == 0 && s.AdmissionViolations == 0 && s.SpreadViolations == 0
+}
+
+// Analyze runs every check on a snapshot.
+func Analyze(s *inventory.Snapshot, r Request) (Report, error) {
+	if err := r.Policy.Validate(); err != nil {
+		return Report{}, err
+	}
+	if err := checkNames(s, r); err != nil {
+		return Report{}, err
+	}
+	rep := Report{Format: ReportFormat, Policy: r.Policy, Hosts: Loads(s, r.Policy), Clusters: AdmissionControl(s),
+		Standby: StandbyGroups(s, r.Policy), BusinessSystems: BusinessSystemSpread(s)}
+	if len(r.FailHosts)+len(r.FailDatastores) > 0 {
+		rep.Scenarios = []Scenario{Fail(s, r.Policy, Failure{Hosts: r.FailHosts, Datastores: r.FailDatastores})}
+	} else {
+		rep.Scenarios = HostFailures(s, r.Policy)
+	}
+	if rep.Scenarios == nil {
+		rep.Scenarios = []Scenario{}
+	}
+	if rep.Standby == nil {
+		rep.Standby = []Takeover{}
+	}
+	rep.Summary = summarize(rep)
+	return rep, nil
+}
+
+func summarize(r Report) Summary {
+	var s Summary
+	count := func(v Verdict) {
+		switch v {
+		case Safe:
+			s.Safe++
+		case Unsafe:
+			s.Unsafe++
+		default:
+			s.Unproven++
+		}
+	}
+	for _, sc := range r.Scenarios {
+		count(sc.Verdict)
+	}
+	for _, t := range r.Standby {
+		count(t.Verdict)
+	}
+	for _, h := range r.Hosts {
+		if len(h.Over) > 0 {
+			s.OverloadedHosts++
+		}
+	}
+	for _, c := range r.Clusters {
+		if !c.AdmissionOK {
+			s.AdmissionViolations++
+		}
+	}
+	for _, b := range r.BusinessSystems {
+		if !b.SpreadOK {
+			s.SpreadViolations++
+		}
+	}
+	return s
+}

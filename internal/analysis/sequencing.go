@@ -1,0 +1,138 @@
+package analysis
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
+)
+
+// Move is one VM migration.
+type Move struct {
+	VM   inventory.VMName   `json:"vm"`
+	From inventory.HostName `json:"from"`
+	To   inventory.HostName `json:"to"`
+	// Parking is set when the move only makes room: the VM goes on later.
+	Parking bool `json:"parking,omitempty"`
+}
+
+// Sequence is an ordered migration plan.
+type Sequence struct {
+	Verdict Verdict  `json:"verdict"`
+	Reason  string   `json:"reason"`
+	Waves   [][]Move `json:"waves"`
+}
+
+// SequenceMoves turns the current layout into the desired one (VM → host) in
+// waves. The moves of a wave run together, so a wave only counts capacity that
+// is free before it starts: no host is over capacity at any step. When the
+// remaining moves block each other (a cycle), one VM is parked on a host that
+// has room for it and is not a target, and moves on in a later wave.
+func SequenceMoves(s *inventory.Snapshot, p Policy, desired map[inventory.VMName]inventory.HostName) Sequence {
+	w := newWorld(s, p)
+	free := make([]Resources, len(w.hosts))
+	for i := range w.hosts {
+		free[i] = w.capacity[i].sub(w.load[i])
+	}
+	where := map[inventory.VMName]int{}
+	var pending []inventory.VMName
+	for vm, to := range desired {
+		v, ok := s.VM(vm)
+		if !ok {
+			return Sequence{Verdict: Unsafe, Reason: fmt.Sprintf("unknown VM %q", vm), Waves: [][]Move{}}
+		}
+		if _, ok := w.hostIdx[to]; !ok {
+			return Sequence{Verdict: Unsafe, Reason: fmt.Sprintf("VM %q: unknown host %q", vm, to), Waves: [][]Move{}}
+		}
+		where[vm] = w.hostIdx[v.Host]
+		if v.Host != to {
+			pending = append(pending, vm)
+		}
+	}
+	slices.Sort(pending)
+	seq := Sequence{Waves: [][]Move{}}
+	for len(pending) > 0 {
+		if len(seq.Waves) > 2*len(desired)+1 {
+			seq.Verdict, seq.Reason = Unproven, fmt.Sprintf("parking did not untangle %d move(s) within %d waves: %v", len(pending), len(seq.Waves), pending)
+			return seq
+		}
+		wave, rest := w.wave(pending, desired, where, free)
+		if len(wave) == 0 {
+			park, ok := w.park(rest, desired, where, free)
+			if !ok {
+				seq.Verdict = Unproven
+				seq.Reason = fmt.Sprintf("%d move(s) block each other and no host outside their targets has room to park one of them: %v", len(rest), rest)
+				return seq
+			}
+			wave = []Move{park}
+		}
+		seq.Waves = append(seq.Waves, wave)
+		pending = rest
+	}
+	seq.Verdict, seq.Reason = Safe, fmt.Sprintf("%d wave(s); no host exceeds its capacity at any step", len(seq.Waves))
+	return seq
+}
+
+// wave picks every pending move whose target has room now, reserving it on the
+// target; the source's capacity is released only after the wave.
+func (w *world) wave(pending []inventory.VMName, desired map[inventory.VMName]inventory.HostName, where map[inventory.VMName]int, free []Resources) ([]Move, []inventory.VMName) {
+	var moves []Move
+	var rest []inventory.VMName
+	var released []func()
+	for _, vm := range pending {
+		v, _ := w.snap.VM(vm)
+		from, to := where[vm], w.hostIdx[desired[vm]]
+		if !w.hosts[to].Available() || !w.mountsAll(to, v) {
+			rest = append(rest, vm)
+			continue
+		}
+		d := w.demandOf(v, to)
+		if len(d.exceeds(free[to])) > 0 {
+			rest = append(rest, vm)
+			continue
+		}
+		free[to] = free[to].sub(d)
+		src := w.demandOf(v, from)
+		released = append(released, func() { free[from] = free[from].add(src) })
+		moves = append(moves, Move{VM: vm, From: w.hosts[from].Name, To: w.hosts[to].Name})
+		where[vm] = to
+	}
+	for _, r := range released {
+		r()
+	}
+	return moves, rest
+}
+
+// park moves one blocked VM to a host that is no pending move's target and has room.
+func (w *world) park(blocked []inventory.VMName, desired map[inventory.VMName]inventory.HostName, where map[inventory.VMName]int, free []Resources) (Move, bool) {
+	targets := map[int]bool{}
+	for _, vm := range blocked {
+		targets[w.hostIdx[desired[vm]]] = true
+	}
+	for _, vm := range blocked {
+		v, _ := w.snap.VM(vm)
+		from := where[vm]
+		for _, h := range w.peers[w.hosts[from].Name] {
+			if h == from || targets[h] || !w.hosts[h].Available() || !w.mountsAll(h, v) {
+				continue
+			}
+			d := w.demandOf(v, h)
+			if len(d.exceeds(free[h])) > 0 {
+				continue
+			}
+			free[h] = free[h].sub(d)
+			free[from] = free[from].add(w.demandOf(v, from))
+			where[vm] = h
+			return Move{VM: vm, From: w.hosts[from].Name, To: w.hosts[h].Name, Parking: true}, true
+		}
+	}
+	return Move{}, false
+}
+
+// demandOf is what a VM takes on a host: nothing while it is powered off.
+func (w *world) demandOf(v inventory.VM, h int) Resources {
+	if !v.PoweredOn() {
+		return Resources{}
+	}
+	return w.policy.Demand(v, w.hosts[h])
+}

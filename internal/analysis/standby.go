@@ -1,0 +1,114 @@
+package analysis
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
+)
+
+// Takeover is one k-subset of a standby group's active hosts failing.
+type Takeover struct {
+	Group       inventory.GroupName  `json:"group"`
+	Mode        inventory.Takeover   `json:"takeover"`
+	FailedHosts []inventory.HostName `json:"failed_hosts"`
+	Verdict     Verdict              `json:"verdict"`
+	Reason      string               `json:"reason"`
+	// Assignment maps each failed host to the standby host that takes its role.
+	Assignment map[inventory.HostName]inventory.HostName `json:"assignment"`
+}
+
+// StandbyGroups checks every standby group: every subset of up to `tolerate`
+// active hosts failing must be absorbed by the available standby hosts.
+// whole_host: each failed host needs its own standby, at least as large in CPU
+// and memory. consolidated: a standby may take several failed hosts whose
+// workloads fit in it together. Both are decided exactly (the groups are small).
+func StandbyGroups(s *inventory.Snapshot, p Policy) []Takeover {
+	var out []Takeover
+	for _, g := range s.StandbyGroups() {
+		var standby []inventory.Host
+		for _, name := range g.Standby {
+			if h, _ := s.Host(name); h.Available() {
+				standby = append(standby, h)
+			}
+		}
+		for k := 1; k <= g.Tolerate; k++ {
+			subsets(g.Active, k, func(failed []inventory.HostName) {
+				out = append(out, takeover(s, p, g, failed, standby))
+			})
+		}
+	}
+	return out
+}
+
+func takeover(s *inventory.Snapshot, p Policy, g inventory.StandbyGroup, failed []inventory.HostName, standby []inventory.Host) Takeover {
+	t := Takeover{Group: g.Name, Mode: g.Takeover, FailedHosts: failed, Assignment: map[inventory.HostName]inventory.HostName{}}
+	need := make([]Resources, len(failed))
+	for i, name := range failed {
+		need[i] = workload(s, p, name, g.Takeover)
+	}
+	free := make([]Resources, len(standby))
+	for j, h := range standby {
+		free[j] = Resources{CPU: h.CPUCapacityMHz(), Memory: h.MemoryMB}
+		if g.Takeover == inventory.TakeoverConsolidated {
+			free[j] = p.Capacity(h).sub(loadOf(s, p, h).Used)
+		}
+	}
+	assign := make([]int, len(failed))
+	if packs(need, free, assign, 0, g.Takeover == inventory.TakeoverWholeHost, make([]bool, len(standby))) {
+		for i, j := range assign {
+			t.Assignment[failed[i]] = standby[j].Name
+		}
+		t.Verdict, t.Reason = Safe, fmt.Sprintf("%d standby host(s) take over the %d failed host(s)", len(standby), len(failed))
+		return t
+	}
+	t.Verdict = Unsafe
+	if g.Takeover == inventory.TakeoverWholeHost {
+		t.Reason = fmt.Sprintf("no assignment gives each of the %d failed host(s) its own available standby at least as large in CPU and memory (%d standby host(s) available)", len(failed), len(standby))
+	} else {
+		t.Reason = fmt.Sprintf("the workloads of the %d failed host(s) do not fit together in the %d available standby host(s)", len(failed), len(standby))
+	}
+	return t
+}
+
+// workload is what a failed active host hands to its standby: for whole_host
+// its hardware size; for consolidated its powered-on VMs' demand, or, for a
+// server without VMs, its measured usage (its whole size when none is known).
+func workload(s *inventory.Snapshot, p Policy, name inventory.HostName, mode inventory.Takeover) Resources {
+	h, _ := s.Host(name)
+	size := Resources{CPU: h.CPUCapacityMHz(), Memory: h.MemoryMB}
+	if mode == inventory.TakeoverWholeHost {
+		return size
+	}
+	if len(s.VMsOn(name)) > 0 {
+		var r Resources
+		for _, v := range s.VMsOn(name) {
+			if v.PoweredOn() {
+				r = r.add(p.Demand(v, h))
+			}
+		}
+		return r
+	}
+	if h.CPUUsageMHz > 0 || h.MemoryUsageMB > 0 {
+		return Resources{CPU: h.CPUUsageMHz, Memory: h.MemoryUsageMB}
+	}
+	return size
+}
+
+// packs assigns items to bins exhaustively; exclusive means one item per bin.
+func packs(need, free []Resources, assign []int, i int, exclusive bool, taken []bool) bool {
+	if i == len(need) {
+		return true
+	}
+	for j := range free {
+		if (exclusive && taken[j]) || len(need[i].exceeds(free[j])) > 0 {
+			continue
+		}
+		free[j], taken[j], assign[i] = free[j].sub(need[i]), true, j
+		if packs(need, free, assign, i+1, exclusive, taken) {
+			return true
+		}
+		free[j], taken[j] = free[j].add(need[i]), slices.Contains(assign[:i], j)
+	}
+	return false
+}
