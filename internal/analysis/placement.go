@@ -29,8 +29,9 @@ func (p *placement) demand(vm inventory.VM, h int) Resources {
 
 // greedy is first-fit decreasing with best fit: the largest VMs first, each on
 // the eligible host that keeps a needed business-system spread and leaves the
-// least memory free. It returns nil when some VM does not fit.
-func (p *placement) greedy() map[int]int {
+// least memory free. When a VM does not fit it returns nil, that VM and the
+// free capacity at that point, to explain the shortfall.
+func (p *placement) greedy() (map[int]int, int, map[int]Resources) {
 	order := make([]int, len(p.vms))
 	for i := range order {
 		order[i] = i
@@ -55,16 +56,16 @@ func (p *placement) greedy() map[int]int {
 			}
 		}
 		if best < 0 {
-			return nil
+			return nil, i, free
 		}
 		chosen[i] = best
 		free[best] = free[best].sub(p.demand(p.vms[i], best))
 		p.markSpread(used, p.vms[i].Name, best)
 	}
 	if !p.spreadOK(used) {
-		return nil
+		return nil, -1, nil
 	}
-	return chosen
+	return chosen, -1, nil
 }
 
 // exhaustive tries every assignment (VMs with the fewest candidates first)

@@ -201,9 +201,13 @@ func (w *world) decide(p *placement, sc *Scenario) {
 		sc.Verdict, sc.Reason = Unsafe, reason
 		return
 	}
-	if chosen := p.greedy(); chosen != nil && p.valid(chosen) {
+	chosen, stuck, free := p.greedy()
+	if chosen != nil && p.valid(chosen) {
 		w.accept(p, chosen, sc, "first-fit decreasing")
 		return
+	}
+	if stuck >= 0 {
+		w.shortfalls(p, stuck, free, sc)
 	}
 	if reason := w.capacityBound(p, sc); reason != "" {
 		sc.Verdict, sc.Reason = Unsafe, reason
@@ -212,12 +216,11 @@ func (w *world) decide(p *placement, sc *Scenario) {
 	chosen, complete := p.exhaustive()
 	switch {
 	case chosen != nil && p.valid(chosen):
+		sc.Shortfalls = []Shortfall{}
 		w.accept(p, chosen, sc, "exhaustive search")
 	case complete:
-		w.unplaced(p, sc)
 		sc.Verdict, sc.Reason = Unsafe, fmt.Sprintf("exhaustive search: no placement of the %d VM(s) fits the surviving hosts' capacity and keeps every business system's spread", len(p.vms))
 	default:
-		w.unplaced(p, sc)
 		sc.Verdict, sc.Reason = Unproven, fmt.Sprintf("first-fit decreasing placed not every one of the %d VM(s), the capacity bounds do not rule a placement out, and exhaustive search stopped after %d steps", len(p.vms), searchBudget)
 	}
 }
@@ -251,7 +254,8 @@ func (w *world) capacityBound(p *placement, sc *Scenario) string {
 			}
 		}
 		if !fitsSomewhere {
-			w.shortfalls(p, i, sc)
+			sc.Shortfalls = sc.Shortfalls[:0]
+			w.shortfalls(p, i, p.free, sc)
 			return fmt.Sprintf("VM %q fits on none of its %d eligible host(s)", v.Name, len(p.cands[i]))
 		}
 	}
@@ -272,7 +276,6 @@ func (w *world) capacityBound(p *placement, sc *Scenario) string {
 			have += max(0, p.free[h].get(d))
 		}
 		if need > have {
-			w.unplaced(p, sc)
 			return fmt.Sprintf("the %d VM(s) to restart need at least %d %s and their hosts have %d free", len(p.vms), need, unit(d), have)
 		}
 	}
@@ -295,19 +298,14 @@ func (w *world) capacityBound(p *placement, sc *Scenario) string {
 	return ""
 }
 
-// unplaced explains, for the VMs first-fit decreasing could not place, what each eligible host lacks.
-func (w *world) unplaced(p *placement, sc *Scenario) {
-	for i := range p.vms {
-		w.shortfalls(p, i, sc)
-	}
-}
-
-func (w *world) shortfalls(p *placement, i int, sc *Scenario) {
+// shortfalls explains what each eligible host lacks for VM i, given the free
+// capacity at the point the VM could not be placed.
+func (w *world) shortfalls(p *placement, i int, free map[int]Resources, sc *Scenario) {
 	v := p.vms[i]
 	for _, h := range p.cands[i] {
 		d := p.demand(v, h)
-		for _, dim := range d.exceeds(p.free[h]) {
-			used := w.capacity[h].get(dim) - p.free[h].get(dim)
+		for _, dim := range d.exceeds(free[h]) {
+			used := w.capacity[h].get(dim) - free[h].get(dim)
 			sc.Shortfalls = append(sc.Shortfalls, Shortfall{Host: w.hosts[h].Name, VM: v.Name, Dimension: dim,
 				Requested: d.get(dim), Used: used, Capacity: w.capacity[h].get(dim)})
 		}

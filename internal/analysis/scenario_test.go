@@ -36,7 +36,12 @@ func TestFailureScenarios(t *testing.T) {
 			snap: newEstate("c", slot1).host("h1", "c", 4, 16384).host("h2", "c", 4, 8192).host("h3", "c", 4, 8192).
 				vm("a", "h1", 0, 3000).vm("b", "h1", 0, 3000).vm("c", "h1", 0, 3000).vm("d", "h2", 0, 5000).vm("e", "h3", 0, 5000).snap(),
 			fail: analysis.Failure{Hosts: []inventory.HostName{"h1"}}, verdict: analysis.Unsafe,
-			reason: "the 3 VM(s) to restart need at least 9000 MiB of memory and their hosts have 6384 free"},
+			reason: "the 3 VM(s) to restart need at least 9000 MiB of memory and their hosts have 6384 free",
+			// First-fit decreasing placed a and b and got stuck on c: what each host lacked then.
+			shortfalls: []analysis.Shortfall{
+				{Host: "h2", VM: "c", Dimension: analysis.Memory, Requested: 3000, Used: 8000, Capacity: 8192},
+				{Host: "h3", VM: "c", Dimension: analysis.Memory, Requested: 3000, Used: 8000, Capacity: 8192},
+			}},
 		{name: "bin packing that first-fit decreasing misses is found by exhaustive search",
 			// Free 10000 MiB on h2 and on h3; best fit decreasing puts 5000+4000 together and
 			// strands the last 2000, while 5000+3000+2000 / 4000+4000+2000 fits exactly.

@@ -18,6 +18,7 @@ type Command func(args []string, stdout, stderr io.Writer) int
 var Commands = map[string]Command{
 	"lab":      Lab,
 	"snapshot": Snapshot,
+	"analyze":  Analyze,
 }
 
 // Usage lists the subcommands.

@@ -23,6 +23,7 @@ func Lab(args []string, stdout, stderr io.Writer) int {
 	estate := fs.String("estate", "demo", "built-in estate ("+strings.Join(lab.BuiltInNames(), ", ")+") or a snapshot file")
 	listen := fs.String("listen", "127.0.0.1:0", "address to serve on")
 	dir := fs.String("dir", "", "directory for the CA file and lab.env (default: a temporary directory)")
+	export := fs.String("export", "", "write the estate as an estate.snapshot/v1 file and exit (for analyze)")
 	if err := fs.Parse(args); err != nil {
 		return ExitBadInput
 	}
@@ -32,7 +33,16 @@ func Lab(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Error:", err)
 		return ExitBadInput
 	}
+	if *export != "" {
+		if err := writeSnapshot(*export, stdout, snap); err != nil {
+			fmt.Fprintln(stderr, "Error:", err)
+			return ExitBadInput
+		}
+		return ExitOK
+	}
 	if *dir != "" {
+		// A lab.env left by an earlier lab would point scripts at a server that is gone.
+		_ = os.Remove(filepath.Join(*dir, "lab.env"))
 		if err := os.MkdirAll(*dir, 0o700); err != nil {
 			fmt.Fprintln(stderr, "Error:", err)
 			return ExitBadInput
