@@ -84,7 +84,7 @@ func (w *world) fail(f Failure) Scenario {
 		failedDS[d] = true
 	}
 	restart, lost, freed := w.hit(failedHost, failedDS, &sc)
-	sc.AffectedBusinessSystems = w.impacts(failedHost, failedDS)
+	sc.AffectedBusinessSystems = w.impacts(sc.AffectedVMs, failedHost, failedDS)
 	if len(lost) > 0 {
 		sc.Verdict = Unsafe
 		sc.Reason = strings.Join(lost, "; ")
@@ -100,32 +100,40 @@ func (w *world) fail(f Failure) Scenario {
 }
 
 // hit collects the powered-on VMs a failure takes down: those to restart, and
-// why any cannot be restarted at all (storage gone, no HA).
+// why any cannot be restarted at all (storage gone, no HA). It touches only
+// the failed hosts and datastores, so a scenario costs what it affects.
 func (w *world) hit(failedHost map[int]bool, failedDS map[inventory.DatastoreName]bool, sc *Scenario) ([]inventory.VM, []string, map[int]Resources) {
 	var restart []inventory.VM
 	var lost []string
 	freed := map[int]Resources{} // demand of VMs down on hosts that survive
-	for i := range w.hosts {
+	for i := range failedHost {
 		for _, v := range w.running[i] {
-			deadDS := firstFailed(v.Datastores, failedDS)
-			switch {
-			case deadDS != "":
-				sc.AffectedVMs = append(sc.AffectedVMs, v.Name)
-				lost = append(lost, fmt.Sprintf("VM %q cannot restart: its datastore %q failed", v.Name, deadDS))
-				if !failedHost[i] {
-					freed[i] = freed[i].add(w.policy.Demand(v, w.hosts[i]))
-				}
-			case failedHost[i]:
-				sc.AffectedVMs = append(sc.AffectedVMs, v.Name)
-				if len(w.peers[w.hosts[i].Name]) == 0 {
-					lost = append(lost, fmt.Sprintf("VM %q cannot restart: host %q is in no cluster or standby group", v.Name, w.hosts[i].Name))
-					continue
-				}
+			sc.AffectedVMs = append(sc.AffectedVMs, v.Name)
+			switch d := firstFailed(v.Datastores, failedDS); {
+			case d != "":
+				lost = append(lost, fmt.Sprintf("VM %q cannot restart: its datastore %q failed", v.Name, d))
+			case len(w.peers[w.hosts[i].Name]) == 0:
+				lost = append(lost, fmt.Sprintf("VM %q cannot restart: host %q is in no cluster or standby group", v.Name, w.hosts[i].Name))
+			default:
 				restart = append(restart, v)
 			}
 		}
 	}
+	seen := map[inventory.VMName]bool{}
+	for d := range failedDS {
+		for _, v := range w.snap.VMsOnDatastore(d) {
+			i := w.hostIdx[v.Host]
+			if !v.PoweredOn() || failedHost[i] || seen[v.Name] {
+				continue
+			}
+			seen[v.Name] = true
+			sc.AffectedVMs = append(sc.AffectedVMs, v.Name)
+			lost = append(lost, fmt.Sprintf("VM %q cannot restart: its datastore %q failed", v.Name, firstFailed(v.Datastores, failedDS)))
+			freed[i] = freed[i].add(w.policy.Demand(v, w.hosts[i]))
+		}
+	}
 	slices.Sort(sc.AffectedVMs)
+	slices.Sort(lost)
 	return restart, lost, freed
 }
 
@@ -319,51 +327,75 @@ func unit(d Dimension) string {
 	return "MiB of memory"
 }
 
-// impacts says what the failure does to each business system before any restart.
-func (w *world) impacts(failedHost map[int]bool, failedDS map[inventory.DatastoreName]bool) []SystemImpact {
+// impacts says what the failure does to each business system before any
+// restart. Only systems with a member among the affected VMs or failed hosts are looked at.
+func (w *world) impacts(affected []inventory.VMName, failedHost map[int]bool, failedDS map[inventory.DatastoreName]bool) []SystemImpact {
+	touched := map[inventory.SystemName]bool{}
+	for _, v := range affected {
+		for _, s := range w.snap.SystemsOfVM(v) {
+			touched[s] = true
+		}
+	}
+	for i := range failedHost {
+		for _, s := range w.snap.SystemsOfHost(w.hosts[i].Name) {
+			touched[s] = true
+		}
+	}
+	names := make([]inventory.SystemName, 0, len(touched))
+	for s := range touched {
+		names = append(names, s)
+	}
+	slices.Sort(names)
 	out := []SystemImpact{}
-	for _, b := range w.snap.BusinessSystems() {
-		imp := SystemImpact{Name: b.Name, Criticality: b.Criticality}
-		survivors, members := map[int]bool{}, 0
-		for _, name := range b.VMs {
-			v, _ := w.snap.VM(name)
-			if !v.PoweredOn() {
-				continue
-			}
-			members++
-			h := w.hostIdx[v.Host]
-			if failedHost[h] || firstFailed(v.Datastores, failedDS) != "" {
-				imp.HitVMs = append(imp.HitVMs, name)
-			} else {
-				survivors[h] = true
-			}
+	for _, name := range names {
+		b, _ := w.snap.BusinessSystem(name)
+		if imp, hit := w.impact(b, failedHost, failedDS); hit {
+			out = append(out, imp)
 		}
-		for _, name := range b.Hosts {
-			h := w.hostIdx[name]
-			if !w.hosts[h].Available() {
-				continue
-			}
-			members++
-			if failedHost[h] {
-				imp.HitHosts = append(imp.HitHosts, name)
-			} else {
-				survivors[h] = true
-			}
-		}
-		hit := len(imp.HitVMs) + len(imp.HitHosts)
-		switch {
-		case hit == 0:
-			continue
-		case hit == members:
-			imp.State = Down
-		case len(survivors) < max(2, b.MinHosts):
-			imp.State = LostRedundancy
-		default:
-			imp.State = Degraded
-		}
-		out = append(out, imp)
 	}
 	return out
+}
+
+func (w *world) impact(b inventory.BusinessSystem, failedHost map[int]bool, failedDS map[inventory.DatastoreName]bool) (SystemImpact, bool) {
+	imp := SystemImpact{Name: b.Name, Criticality: b.Criticality}
+	survivors, members := map[int]bool{}, 0
+	for _, name := range b.VMs {
+		v, _ := w.snap.VM(name)
+		if !v.PoweredOn() {
+			continue
+		}
+		members++
+		h := w.hostIdx[v.Host]
+		if failedHost[h] || firstFailed(v.Datastores, failedDS) != "" {
+			imp.HitVMs = append(imp.HitVMs, name)
+		} else {
+			survivors[h] = true
+		}
+	}
+	for _, name := range b.Hosts {
+		h := w.hostIdx[name]
+		if !w.hosts[h].Available() {
+			continue
+		}
+		members++
+		if failedHost[h] {
+			imp.HitHosts = append(imp.HitHosts, name)
+		} else {
+			survivors[h] = true
+		}
+	}
+	hit := len(imp.HitVMs) + len(imp.HitHosts)
+	switch {
+	case hit == 0:
+		return imp, false
+	case hit == members:
+		imp.State = Down
+	case len(survivors) < max(2, b.MinHosts):
+		imp.State = LostRedundancy
+	default:
+		imp.State = Degraded
+	}
+	return imp, true
 }
 
 func sorted[T ~string](in []T) []T {
