@@ -38,3 +38,13 @@ terraform plan -input=false -no-color
 kill -TERM $lab_pid && wait $lab_pid || true
 trap - EXIT
 tail -1 "$labdir/lab.out"
+
+echo
+echo "# Can the demo estate survive any single host failure? (terraform-provider-estate analyze)"
+"$provider_bin" lab --estate demo --export "$labdir/demo.json"
+set +e
+"$provider_bin" analyze --snapshot "$labdir/demo.json"
+code=$?
+set -e
+[ $code -eq 2 ] && echo "# analyze exited 2: findings (as expected for the dmz cluster)"
+[ $code -le 2 ] || exit $code

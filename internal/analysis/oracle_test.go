@@ -3,6 +3,7 @@ package analysis_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/analysis"
@@ -173,7 +174,7 @@ func (o *oracle) search() bool {
 func TestVerdictsAgainstBruteForce(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	counts := map[analysis.Verdict]int{}
-	unprovenPlaceable := 0
+	unprovenPlaceable, byExhaustive := 0, 0
 	for n := 0; n < 4000; n++ {
 		s := randomEstate(r)
 		p := analysis.DefaultPolicy()
@@ -187,6 +188,9 @@ func TestVerdictsAgainstBruteForce(t *testing.T) {
 			counts[sc.Verdict]++
 			switch sc.Verdict {
 			case analysis.Safe:
+				if strings.HasPrefix(sc.Reason, "exhaustive search") {
+					byExhaustive++
+				}
 				if !o.valid(sc.RestartPlacement) {
 					t.Fatalf("estate %d, failing %v: safe with a placement the oracle rejects: %v", n, sc.FailedHosts, sc.RestartPlacement)
 				}
@@ -201,8 +205,8 @@ func TestVerdictsAgainstBruteForce(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("verdicts: %d safe, %d unsafe, %d unproven (%d of them placeable by the oracle)",
-		counts[analysis.Safe], counts[analysis.Unsafe], counts[analysis.Unproven], unprovenPlaceable)
+	t.Logf("verdicts: %d safe (%d found only by exhaustive search), %d unsafe, %d unproven (%d of them placeable by the oracle)",
+		counts[analysis.Safe], byExhaustive, counts[analysis.Unsafe], counts[analysis.Unproven], unprovenPlaceable)
 	if counts[analysis.Safe] == 0 || counts[analysis.Unsafe] == 0 {
 		t.Errorf("the generator must produce both safe and unsafe scenarios: %v", counts)
 	}
