@@ -134,3 +134,6 @@ func (f *taskFaults) take(method string, obj mo.Entity) types.BaseMethodFault {
 	delete(f.pending, key)
 	return fault
 }
+
+// InsufficientResources is the fault vCenter gives when a host cannot take a VM, for FailNextTask.
+var InsufficientResources = types.InsufficientResourcesFault{}

@@ -10,6 +10,9 @@ import (
 	"github.com/estate-tf/terraform-provider-estate/internal/vsphere"
 )
 
+// diagnostics is the framework's diagnostics collection.
+type diagnostics = diag.Diagnostics
+
 // providerData is what Configure hands to resources and data sources: the
 // per-command topology cache over the process's shared session.
 type providerData struct {

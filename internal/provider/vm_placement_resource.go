@@ -1,0 +1,163 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/estate-tf/terraform-provider-estate/internal/analysis"
+	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = &VMPlacementResource{}
+	_ resource.ResourceWithModifyPlan  = &VMPlacementResource{}
+	_ resource.ResourceWithImportState = &VMPlacementResource{}
+)
+
+// VMPlacementResource pins a VM to a host: vMotion on apply, drift in plan.
+type VMPlacementResource struct {
+	data *providerData
+}
+
+// NewVMPlacementResource is the estate_vm_placement factory.
+func NewVMPlacementResource() resource.Resource { return &VMPlacementResource{} }
+
+type vmPlacementModel struct {
+	ID      types.String `tfsdk:"id"`
+	VM      types.String `tfsdk:"vm"`
+	Host    types.String `tfsdk:"host"`
+	Cluster types.String `tfsdk:"cluster"`
+}
+
+func (r *VMPlacementResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_vm_placement"
+}
+
+func (r *VMPlacementResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Keeps a VM on a host. Apply moves it there with vMotion (`RelocateVM_Task`); when DRS or a person moves it, the next plan shows the drift and apply moves it back. " +
+			"The plan fails if the host is unknown, not connected, in maintenance, a dedicated HA failover host, lacks the VM's datastores, or has no room for the VM's reservations. " +
+			"Destroying the resource leaves the VM where it is.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The VM name.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
+			"vm": schema.StringAttribute{Required: true, MarkdownDescription: "Name of the VM in vCenter.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
+			"host":    schema.StringAttribute{Required: true, MarkdownDescription: "Name of the host the VM must run on."},
+			"cluster": schema.StringAttribute{Computed: true, MarkdownDescription: "Cluster of that host."},
+		},
+	}
+}
+
+func (r *VMPlacementResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan checks the placement against the live estate, so a bad host fails
+// the plan, not the apply.
+func (r *VMPlacementResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var plan vmPlacementModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.VM.IsUnknown() || plan.Host.IsUnknown() {
+		return
+	}
+	topo, diags := r.data.topology(ctx)
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
+	vm, host := inventory.VMName(plan.VM.ValueString()), inventory.HostName(plan.Host.ValueString())
+	for _, p := range analysis.CheckMove(topo.Estate, analysis.DefaultPolicy(), vm, host) {
+		resp.Diagnostics.AddAttributeError(path.Root(p.Field), "Invalid VM placement", p.Message)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	h, _ := topo.Estate.Host(host)
+	plan.ID, plan.Cluster = plan.VM, types.StringValue(string(h.Cluster))
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func (r *VMPlacementResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan vmPlacementModel
+	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
+		return
+	}
+	r.place(ctx, &plan, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	}
+}
+
+func (r *VMPlacementResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan vmPlacementModel
+	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
+		return
+	}
+	r.place(ctx, &plan, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	}
+}
+
+// place moves the VM if it is elsewhere and records where it runs.
+func (r *VMPlacementResource) place(ctx context.Context, m *vmPlacementModel, diags *diagnostics) {
+	topo, d := r.data.topology(ctx)
+	if diags.Append(d...); d.HasError() {
+		return
+	}
+	vm, host := inventory.VMName(m.VM.ValueString()), inventory.HostName(m.Host.ValueString())
+	if v, ok := topo.Estate.VM(vm); !ok || v.Host != host {
+		err := r.data.cache.Client().MoveVM(ctx, vm, host)
+		r.data.cache.Invalidate()
+		if err != nil {
+			diags.AddError("Cannot move the VM", err.Error())
+			return
+		}
+	}
+	r.readInto(ctx, m, diags)
+}
+
+func (r *VMPlacementResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state vmPlacementModel
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+		return
+	}
+	if !r.readInto(ctx, &state, &resp.Diagnostics) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// readInto sets the VM's live host; it reports false when the VM is gone.
+func (r *VMPlacementResource) readInto(ctx context.Context, m *vmPlacementModel, diags *diagnostics) bool {
+	topo, d := r.data.topology(ctx)
+	if diags.Append(d...); d.HasError() {
+		return true
+	}
+	v, ok := topo.Estate.VM(inventory.VMName(m.VM.ValueString()))
+	if !ok {
+		return false
+	}
+	h, _ := topo.Estate.Host(v.Host)
+	m.ID, m.Host, m.Cluster = m.VM, types.StringValue(string(v.Host)), types.StringValue(string(h.Cluster))
+	return true
+}
+
+// Delete leaves the VM where it runs: the resource only stops pinning it.
+func (r *VMPlacementResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
+
+func (r *VMPlacementResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("vm"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+}
