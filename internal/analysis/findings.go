@@ -1,0 +1,87 @@
+package analysis
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Finding kinds a policy can fail on.
+const (
+	FindUnsafe     = "unsafe"     // a failure scenario or standby takeover proven not survivable
+	FindUnproven   = "unproven"   // neither proven survivable nor not
+	FindOverloaded = "overloaded" // a host carries more than its capacity now
+	FindAdmission  = "admission"  // a cluster does not meet its HA admission control
+	FindSpread     = "spread"     // a business system runs on fewer hosts than min_hosts
+)
+
+// FindingKinds lists every finding kind.
+var FindingKinds = []string{FindUnsafe, FindUnproven, FindOverloaded, FindAdmission, FindSpread}
+
+// Findings explains, one line each, what the report found of the given kinds.
+func (r Report) Findings(kinds []string) []string {
+	var out []string
+	on := func(k string) bool { return slices.Contains(kinds, k) }
+	for _, sc := range r.Scenarios {
+		if (sc.Verdict == Unsafe && on(FindUnsafe)) || (sc.Verdict == Unproven && on(FindUnproven)) {
+			out = append(out, fmt.Sprintf("failure of %s is %s: %s%s", failureName(sc), sc.Verdict, sc.Reason, hitSystems(sc)))
+		}
+	}
+	for _, t := range r.Standby {
+		if (t.Verdict == Unsafe && on(FindUnsafe)) || (t.Verdict == Unproven && on(FindUnproven)) {
+			out = append(out, fmt.Sprintf("standby group %q losing %s is %s: %s", t.Group, joinNames(t.FailedHosts), t.Verdict, t.Reason))
+		}
+	}
+	if on(FindOverloaded) {
+		for _, h := range r.Hosts {
+			if len(h.Over) > 0 {
+				out = append(out, fmt.Sprintf("host %q is over capacity in %v: uses %d MHz / %d MiB of %d MHz / %d MiB", h.Host, h.Over, h.Used.CPU, h.Used.Memory, h.Capacity.CPU, h.Capacity.Memory))
+			}
+		}
+	}
+	if on(FindAdmission) {
+		for _, c := range r.Clusters {
+			if !c.AdmissionOK {
+				out = append(out, fmt.Sprintf("cluster %q does not meet HA admission control (%s): %s", c.Cluster, c.Policy, c.Reason))
+			}
+		}
+	}
+	if on(FindSpread) {
+		for _, b := range r.BusinessSystems {
+			if !b.SpreadOK {
+				out = append(out, fmt.Sprintf("business system %q runs on %d host(s), needs %d", b.System, len(b.Hosts), b.MinHosts))
+			}
+		}
+	}
+	return out
+}
+
+func failureName(sc Scenario) string {
+	parts := []string{}
+	if len(sc.FailedHosts) > 0 {
+		parts = append(parts, "host "+joinNames(sc.FailedHosts))
+	}
+	if len(sc.FailedDatastores) > 0 {
+		parts = append(parts, "datastore "+joinNames(sc.FailedDatastores))
+	}
+	return strings.Join(parts, " and ")
+}
+
+func hitSystems(sc Scenario) string {
+	if len(sc.AffectedBusinessSystems) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, b := range sc.AffectedBusinessSystems {
+		parts = append(parts, fmt.Sprintf("%s %s", b.Name, b.State))
+	}
+	return " (business systems: " + strings.Join(parts, ", ") + ")"
+}
+
+func joinNames[T ~string](names []T) string {
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = string(n)
+	}
+	return strings.Join(parts, ", ")
+}

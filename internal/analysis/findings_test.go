@@ -1,0 +1,34 @@
+package analysis_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/estate-tf/terraform-provider-estate/internal/analysis"
+	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
+)
+
+func TestFindings(t *testing.T) {
+	s := newEstate("c", inventory.AdmissionControl{Policy: inventory.PolicyPercentage, CPUPercent: 50, MemoryPercent: 50}).
+		host("h1", "c", 4, 8192).host("h2", "c", 4, 8192).vm("big", "h1", 0, 6144).vm("small", "h2", 0, 4096).
+		with(func(e *inventory.Estate) {
+			e.BusinessSystems = []inventory.BusinessSystem{{Name: "web", VMs: []inventory.VMName{"big"}, MinHosts: 2}}
+		}).snap()
+	rep, err := analysis.Analyze(s, analysis.Request{Policy: analysis.DefaultPolicy()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rep.Findings(analysis.FindingKinds)
+	want := []string{
+		`failure of host h1 is unsafe: VM "big" fits on none of its 1 eligible host(s) (business systems: web down)`,
+		`failure of host h2 is unsafe: VM "small" fits on none of its 1 eligible host(s)`,
+		`cluster "c" does not meet HA admission control (percentage): current failover capacity CPU 99% (configured 50%), memory 37% (configured 50%)`,
+		`business system "web" runs on 1 host(s), needs 2`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings:\n%q\nwant:\n%q", got, want)
+	}
+	if got := rep.Findings([]string{analysis.FindOverloaded}); len(got) != 0 {
+		t.Errorf("overloaded findings %q, want none", got)
+	}
+}
