@@ -13,10 +13,12 @@ const (
 	FindOverloaded = "overloaded" // a host carries more than its capacity now
 	FindAdmission  = "admission"  // a cluster does not meet its HA admission control
 	FindSpread     = "spread"     // a business system runs on fewer hosts than min_hosts
+	// FindMaintenance: a host planned into maintenance still runs powered-on VMs.
+	FindMaintenance = "maintenance"
 )
 
 // FindingKinds lists every finding kind.
-var FindingKinds = []string{FindUnsafe, FindUnproven, FindOverloaded, FindAdmission, FindSpread}
+var FindingKinds = []string{FindUnsafe, FindUnproven, FindOverloaded, FindAdmission, FindSpread, FindMaintenance}
 
 // Findings explains, one line each, what the report found of the given kinds.
 func (r Report) Findings(kinds []string) []string {
@@ -53,7 +55,25 @@ func (r Report) Findings(kinds []string) []string {
 			}
 		}
 	}
+	if on(FindMaintenance) {
+		for _, e := range r.Maintenance {
+			out = append(out, maintenanceFinding(e))
+		}
+	}
 	return out
+}
+
+// maintenanceFinding says which VMs still run on a host entering maintenance and where they could go.
+func maintenanceFinding(e Evacuation) string {
+	vms := make([]string, 0, len(e.Moves))
+	for vm, to := range e.Moves {
+		vms = append(vms, fmt.Sprintf("%s → %s", vm, to))
+	}
+	slices.Sort(vms)
+	if e.Verdict == Safe {
+		return fmt.Sprintf("host %s enters maintenance with powered-on VMs still on it (vCenter refuses): place them first, for example %s", joinNames(e.Hosts), strings.Join(vms, ", "))
+	}
+	return fmt.Sprintf("host %s enters maintenance with powered-on VMs still on it (vCenter refuses), and they cannot all move: %s", joinNames(e.Hosts), e.Reason)
 }
 
 func failureName(sc Scenario) string {

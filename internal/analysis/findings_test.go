@@ -32,3 +32,24 @@ func TestFindings(t *testing.T) {
 		t.Errorf("overloaded findings %q, want none", got)
 	}
 }
+
+func TestMaintenanceFindings(t *testing.T) {
+	s := newEstate("c", slot1).host("h1", "c", 4, 8192).host("h2", "c", 4, 8192).host("h3", "c", 4, 8192).
+		vm("a", "h1", 0, 2048).vm("b", "h2", 0, 2048).snap()
+	planned, err := s.With(inventory.SetMaintenance{Host: "h1", On: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := analysis.Analyze(planned, analysis.Request{Policy: analysis.DefaultPolicy(), Maintenance: []inventory.HostName{"h1", "h3"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`host h1 enters maintenance with powered-on VMs still on it (vCenter refuses): place them first, for example a → h2`}
+	if got := rep.Findings([]string{analysis.FindMaintenance}); !slices.Equal(got, want) || rep.Summary.MaintenanceBlocked != 1 {
+		t.Errorf("findings %q (blocked %d)\nwant %q", got, rep.Summary.MaintenanceBlocked, want)
+	}
+	if _, err := analysis.Analyze(s, analysis.Request{Policy: analysis.DefaultPolicy(), Maintenance: []inventory.HostName{"h9"}}); err == nil ||
+		err.Error() != `unknown host "h9": known hosts are h1, h2, h3` {
+		t.Errorf("unknown maintenance host: %v", err)
+	}
+}

@@ -18,7 +18,7 @@ func checkNames(s *inventory.Snapshot, r Request) error {
 	for _, d := range s.Datastores() {
 		datastores[d.Name] = true
 	}
-	for _, h := range r.FailHosts {
+	for _, h := range append(append([]inventory.HostName{}, r.FailHosts...), r.Maintenance...) {
 		if !hosts[h] {
 			errs = append(errs, fmt.Errorf("unknown host %q: %s", h, inventory.KnownList("hosts", hosts)))
 		}

@@ -1,6 +1,10 @@
 package analysis
 
-import "github.com/estate-tf/terraform-provider-estate/internal/inventory"
+import (
+	"slices"
+
+	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
+)
 
 // ReportFormat versions the JSON report (docs/analysis-output.md).
 const ReportFormat = "estate.analysis/v1"
@@ -12,18 +16,22 @@ type Request struct {
 	// empty every k-subset of hosts per cluster up to Policy.Tolerate is checked.
 	FailHosts      []inventory.HostName
 	FailDatastores []inventory.DatastoreName
+	// Maintenance names hosts planned to enter maintenance: each must be empty
+	// of powered-on VMs, and the report says where they could go.
+	Maintenance []inventory.HostName
 }
 
 // Report is everything one analysis found.
 type Report struct {
-	Format          string      `json:"format"`
-	Policy          Policy      `json:"policy"`
-	Summary         Summary     `json:"summary"`
-	Hosts           []HostLoad  `json:"hosts"`
-	Clusters        []Admission `json:"clusters"`
-	Scenarios       []Scenario  `json:"scenarios"`
-	Standby         []Takeover  `json:"standby"`
-	BusinessSystems []Spread    `json:"business_systems"`
+	Format          string       `json:"format"`
+	Policy          Policy       `json:"policy"`
+	Summary         Summary      `json:"summary"`
+	Hosts           []HostLoad   `json:"hosts"`
+	Clusters        []Admission  `json:"clusters"`
+	Scenarios       []Scenario   `json:"scenarios"`
+	Standby         []Takeover   `json:"standby"`
+	BusinessSystems []Spread     `json:"business_systems"`
+	Maintenance     []Evacuation `json:"maintenance"`
 }
 
 // Summary counts verdicts over scenarios and standby takeovers, and the other findings.
@@ -34,12 +42,13 @@ type Summary struct {
 	OverloadedHosts     int `json:"overloaded_hosts"`
 	AdmissionViolations int `json:"admission_violations"`
 	SpreadViolations    int `json:"spread_violations"`
+	MaintenanceBlocked  int `json:"maintenance_blocked"`
 }
 
 // OK reports whether nothing needs attention: every check safe, no host over
 // capacity, admission control satisfied and every system spread as required.
 func (s Summary) OK() bool {
-	return s.Unsafe == 0 && s.Unproven == 0 && s.OverloadedHosts == 0 && s.AdmissionViolations == 0 && s.SpreadViolations == 0
+	return s.Unsafe == 0 && s.Unproven == 0 && s.OverloadedHosts == 0 && s.AdmissionViolations == 0 && s.SpreadViolations == 0 && s.MaintenanceBlocked == 0
 }
 
 // Analyze runs every check on a snapshot.
@@ -62,6 +71,12 @@ func Analyze(s *inventory.Snapshot, r Request) (Report, error) {
 	}
 	if rep.Standby == nil {
 		rep.Standby = []Takeover{}
+	}
+	rep.Maintenance = []Evacuation{}
+	for _, h := range r.Maintenance {
+		if slices.ContainsFunc(s.VMsOn(h), inventory.VM.PoweredOn) {
+			rep.Maintenance = append(rep.Maintenance, Evacuate(s, r.Policy, []inventory.HostName{h}))
+		}
 	}
 	rep.Summary = summarize(rep)
 	return rep, nil
@@ -100,5 +115,6 @@ func summarize(r Report) Summary {
 			s.SpreadViolations++
 		}
 	}
+	s.MaintenanceBlocked = len(r.Maintenance)
 	return s
 }
