@@ -165,7 +165,7 @@ func anyUnknown(vs ...types.String) bool {
 }
 
 func (p *EstateProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewVMPlacementResource}
+	return []func() resource.Resource{NewVMPlacementResource, NewGuardResource}
 }
 
 func (p *EstateProvider) DataSources(_ context.Context) []func() datasource.DataSource {

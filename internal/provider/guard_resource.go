@@ -1,0 +1,223 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/float64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/estate-tf/terraform-provider-estate/internal/analysis"
+	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
+)
+
+var (
+	_ resource.ResourceWithConfigure  = &GuardResource{}
+	_ resource.ResourceWithModifyPlan = &GuardResource{}
+)
+
+// GuardResource checks the whole planned change: live estate plus every
+// planned placement and maintenance, against a failover policy.
+type GuardResource struct {
+	data *providerData
+}
+
+// NewGuardResource is the estate_guard factory.
+func NewGuardResource() resource.Resource { return &GuardResource{} }
+
+type guardModel struct {
+	ID                   types.String            `tfsdk:"id"`
+	Placements           map[string]types.String `tfsdk:"placements"`
+	MaintenanceHosts     []types.String          `tfsdk:"maintenance_hosts"`
+	TolerateHostFailures types.Int64             `tfsdk:"tolerate_host_failures"`
+	HeadroomPercent      types.Float64           `tfsdk:"headroom_percent"`
+	Basis                types.String            `tfsdk:"basis"`
+	FailOn               types.List              `tfsdk:"fail_on"`
+	Safe                 types.Int64             `tfsdk:"safe"`
+	Unsafe               types.Int64             `tfsdk:"unsafe"`
+	Unproven             types.Int64             `tfsdk:"unproven"`
+	Findings             types.List              `tfsdk:"findings"`
+	ReportJSON           types.String            `tfsdk:"report_json"`
+}
+
+func (r *GuardResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_guard"
+}
+
+func (r *GuardResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Checks the whole planned change for capacity and failover. Its inputs reference the other resources " +
+			"(`placements = { for p in estate_vm_placement.all : p.vm => p.host }`), which Terraform evaluates to their planned values, " +
+			"so the plan fails with explained errors when the estate after the change would not survive the configured host failures. " +
+			"On refresh it analyses the live estate again, so a nightly `terraform plan` shows when the estate drifted out of policy.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "Always `guard`."},
+			"placements": schema.MapAttribute{Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Planned placements, VM name → host name, usually from `estate_vm_placement` resources."},
+			"maintenance_hosts": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Hosts planned to be in maintenance mode: they carry no load and their VMs must have moved."},
+			"tolerate_host_failures": schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(1),
+				MarkdownDescription: "Check every failure of up to this many hosts per cluster. Default `1`."},
+			"headroom_percent": schema.Float64Attribute{Optional: true, Computed: true, Default: float64default.StaticFloat64(0),
+				MarkdownDescription: "Capacity kept free on every host, in percent. Default `0`."},
+			"basis": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(string(analysis.BasisReservation)),
+				Validators:          []validator.String{stringvalidator.OneOf(inventory.Strings(analysis.Bases)...)},
+				MarkdownDescription: "What a VM demands: " + list(analysis.Bases) + ". Default `reservation` (what vSphere HA guarantees)."},
+			"fail_on": schema.ListAttribute{Optional: true, Computed: true, ElementType: types.StringType,
+				Default: listdefault.StaticValue(types.ListValueMust(types.StringType, []attr.Value{
+					types.StringValue(analysis.FindUnsafe), types.StringValue(analysis.FindUnproven), types.StringValue(analysis.FindMaintenance)})),
+				Validators:          []validator.List{listvalidator.ValueStringsAre(stringvalidator.OneOf(analysis.FindingKinds...))},
+				MarkdownDescription: "Findings that fail the plan: " + list(analysis.FindingKinds) + ". Default `[\"unsafe\", \"unproven\", \"maintenance\"]`."},
+			"safe":     schema.Int64Attribute{Computed: true, MarkdownDescription: "Failure scenarios and standby takeovers proven survivable."},
+			"unsafe":   schema.Int64Attribute{Computed: true, MarkdownDescription: "Failure scenarios and standby takeovers proven not survivable."},
+			"unproven": schema.Int64Attribute{Computed: true, MarkdownDescription: "Failure scenarios and standby takeovers neither proven nor disproven."},
+			"findings": schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Every finding of every kind, one line each."},
+			"report_json": schema.StringAttribute{Computed: true,
+				MarkdownDescription: "The full analysis as an `estate.analysis/v1` document (see the analysis output guide)."},
+		},
+	}
+}
+
+func (r *GuardResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan analyses live + planned and fails the plan on the chosen findings.
+func (r *GuardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var plan guardModel
+	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() || !plan.known() {
+		return
+	}
+	failOn := r.analyse(ctx, &plan, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	for _, f := range failOn {
+		resp.Diagnostics.AddError("The planned estate does not meet the failover policy", f)
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+// known reports whether every input is known at plan time.
+func (m guardModel) known() bool {
+	for _, v := range m.Placements {
+		if v.IsUnknown() {
+			return false
+		}
+	}
+	for _, h := range m.MaintenanceHosts {
+		if h.IsUnknown() {
+			return false
+		}
+	}
+	return !m.TolerateHostFailures.IsUnknown() && !m.HeadroomPercent.IsUnknown() && !m.Basis.IsUnknown() && !m.FailOn.IsUnknown()
+}
+
+// changes converts the planned inputs into overlays on the live estate.
+func (m guardModel) changes() []inventory.Change {
+	var out []inventory.Change
+	for vm, host := range m.Placements {
+		out = append(out, inventory.MoveVM{VM: inventory.VMName(vm), To: inventory.HostName(host.ValueString())})
+	}
+	for _, h := range m.MaintenanceHosts {
+		out = append(out, inventory.SetMaintenance{Host: inventory.HostName(h.ValueString()), On: true})
+	}
+	return out
+}
+
+// analyse fills the computed attributes and returns the findings that fail.
+func (r *GuardResource) analyse(ctx context.Context, m *guardModel, diags *diagnostics) []string {
+	topo, d := r.data.topology(ctx)
+	if diags.Append(d...); d.HasError() {
+		return nil
+	}
+	planned, err := topo.Estate.With(m.changes()...)
+	if err != nil {
+		diags.AddAttributeError(path.Root("placements"), "Invalid planned change", err.Error())
+		return nil
+	}
+	policy := analysis.DefaultPolicy()
+	policy.Tolerate, policy.HeadroomPercent, policy.Basis = int(m.TolerateHostFailures.ValueInt64()), m.HeadroomPercent.ValueFloat64(), analysis.Basis(m.Basis.ValueString())
+	var maintenance []inventory.HostName
+	for _, h := range m.MaintenanceHosts {
+		maintenance = append(maintenance, inventory.HostName(h.ValueString()))
+	}
+	rep, err := analysis.Analyze(planned, analysis.Request{Policy: policy, Maintenance: maintenance})
+	if err != nil {
+		diags.AddError("Invalid guard policy", err.Error())
+		return nil
+	}
+	doc, err := json.Marshal(rep)
+	if err != nil {
+		diags.AddError("Cannot encode the analysis", err.Error())
+		return nil
+	}
+	var failOn []string
+	diags.Append(m.FailOn.ElementsAs(ctx, &failOn, false)...)
+	all := rep.Findings(analysis.FindingKinds)
+	findings, d2 := types.ListValueFrom(ctx, types.StringType, nonNil(all))
+	diags.Append(d2...)
+	m.ID = types.StringValue("guard")
+	m.Safe, m.Unsafe, m.Unproven = types.Int64Value(int64(rep.Summary.Safe)), types.Int64Value(int64(rep.Summary.Unsafe)), types.Int64Value(int64(rep.Summary.Unproven))
+	m.Findings, m.ReportJSON = findings, types.StringValue(string(doc))
+	return rep.Findings(failOn)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func (r *GuardResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan guardModel
+	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
+		return
+	}
+	r.analyse(ctx, &plan, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *GuardResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan guardModel
+	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
+		return
+	}
+	r.analyse(ctx, &plan, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Read analyses the live estate again with the guard's inputs, so drift out of
+// policy shows in the next plan, and warns about what would now fail.
+func (r *GuardResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state guardModel
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
+		return
+	}
+	failing := r.analyse(ctx, &state, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if len(failing) > 0 {
+		resp.Diagnostics.AddWarning("The live estate no longer meets the failover policy", strings.Join(failing, "\n"))
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Delete only forgets the guard.
+func (r *GuardResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}

@@ -1,0 +1,59 @@
+package provider_test
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+// In the small estate the dev cluster has esx-04 and esx-05, which is in
+// maintenance: if esx-04 fails, test-01 has nowhere to restart.
+const devUnsafe = `failure of host esx-04 is unsafe: VM "test-01" has no surviving, available host that mounts its datastores among the peers of "esx-04"`
+
+func guard(extra string) string {
+	return placement("web-01", "esx-02") + `
+resource "estate_guard" "this" {
+  placements = { (estate_vm_placement.this.vm) = estate_vm_placement.this.host }
+` + extra + `
+}
+`
+}
+
+func TestAccGuard(t *testing.T) {
+	_, provider := startLab(t, "small")
+	g := "estate_guard.this"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:      provider + guard(`  basis = "guess"`),
+				ExpectError: wrapped(`Attribute basis value must be one of: ["reservation" "configured" "usage"], got: "guess"`),
+			},
+			{
+				// The default policy fails the plan on the unsafe dev cluster, before anything moves.
+				Config:      provider + guard(""),
+				ExpectError: wrapped(devUnsafe),
+			},
+			{
+				Config: provider + guard(`  fail_on = ["overloaded"]`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(g, tfjsonpath.New("safe"), knownvalue.Int64Exact(3)),
+					statecheck.ExpectKnownValue(g, tfjsonpath.New("unsafe"), knownvalue.Int64Exact(1)),
+					statecheck.ExpectKnownValue(g, tfjsonpath.New("unproven"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue(g, tfjsonpath.New("findings"), knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact(devUnsafe)})),
+					statecheck.ExpectKnownValue(g, tfjsonpath.New("report_json"), knownvalue.StringRegexp(regexp.MustCompile(`^\{"format":"estate.analysis/v1",`))),
+				},
+			},
+			{
+				// Putting esx-02 into maintenance while it runs web-01 and web-02 fails the plan and says where they could go.
+				Config: provider + guard(`  fail_on = ["maintenance"]
+  maintenance_hosts = ["esx-02"]`),
+				ExpectError: wrapped(`host esx-02 enters maintenance with powered-on VMs still on it (vCenter refuses): place them first, for example web-01 → esx-01, web-02 → esx-01`),
+			},
+		},
+	})
+}
