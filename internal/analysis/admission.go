@@ -2,6 +2,8 @@ package analysis
 
 import (
 	"fmt"
+	"math"
+	"math/big"
 	"slices"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
@@ -96,7 +98,7 @@ func slotPolicy(a *Admission, ac inventory.AdmissionControl, hosts []inventory.H
 	}
 	if a.SlotMemoryMB == 0 {
 		for _, v := range vms {
-			a.SlotMemoryMB = max(a.SlotMemoryMB, v.MemoryReservationMB+v.MemoryOverheadMB)
+			a.SlotMemoryMB = max(a.SlotMemoryMB, satAdd(v.MemoryReservationMB, v.MemoryOverheadMB))
 		}
 	}
 	a.SlotsPerHost = map[inventory.HostName]int{}
@@ -104,11 +106,11 @@ func slotPolicy(a *Admission, ac inventory.AdmissionControl, hosts []inventory.H
 	for _, h := range hosts {
 		n := slotsOn(h, a.SlotCPUMHz, a.SlotMemoryMB)
 		a.SlotsPerHost[h.Name] = n
-		a.SlotsTotal += n
+		a.SlotsTotal = int(satAdd(int64(a.SlotsTotal), int64(n)))
 		slots = append(slots, n)
 	}
 	for _, v := range vms {
-		a.SlotsUsed += slotsFor(v, a.SlotCPUMHz, a.SlotMemoryMB)
+		a.SlotsUsed = int(satAdd(int64(a.SlotsUsed), int64(slotsFor(v, a.SlotCPUMHz, a.SlotMemoryMB))))
 	}
 	slices.SortFunc(slots, func(x, y int) int { return y - x })
 	remaining := a.SlotsTotal
@@ -134,7 +136,7 @@ func slotPolicy(a *Admission, ac inventory.AdmissionControl, hosts []inventory.H
 }
 
 func slotsOn(h inventory.Host, cpu, mem int64) int {
-	n := h.CPUCapacityMHz() / max(cpu, 1)
+	n := satMul(int64(h.CPUCores), h.CPUMHzPerCore) / max(cpu, 1)
 	if mem > 0 {
 		n = min(n, h.MemoryMB/mem)
 	}
@@ -146,12 +148,18 @@ func slotsOn(h inventory.Host, cpu, mem int64) int {
 func slotsFor(v inventory.VM, cpu, mem int64) int {
 	n := ceilDiv(max(v.CPUReservationMHz, 1), max(cpu, 1))
 	if mem > 0 {
-		n = max(n, ceilDiv(v.MemoryReservationMB+v.MemoryOverheadMB, mem))
+		n = max(n, ceilDiv(satAdd(v.MemoryReservationMB, v.MemoryOverheadMB), mem))
 	}
 	return int(max(n, 1))
 }
 
-func ceilDiv(a, b int64) int64 { return (a + b - 1) / b }
+func ceilDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 {
+		q++
+	}
+	return q
+}
 
 // percentagePolicy: current failover capacity is the share of the cluster's
 // CPU and memory not reserved by powered-on VMs (CPU reservations count at
@@ -160,12 +168,12 @@ func ceilDiv(a, b int64) int64 { return (a + b - 1) / b }
 func percentagePolicy(a *Admission, ac inventory.AdmissionControl, hosts []inventory.Host, vms []inventory.VM) {
 	var cpuTotal, memTotal, cpuUsed, memUsed int64
 	for _, h := range hosts {
-		cpuTotal += h.CPUCapacityMHz()
-		memTotal += h.MemoryMB
+		cpuTotal = satAdd(cpuTotal, satMul(int64(h.CPUCores), h.CPUMHzPerCore))
+		memTotal = satAdd(memTotal, h.MemoryMB)
 	}
 	for _, v := range vms {
-		cpuUsed += max(v.CPUReservationMHz, DefaultMinSlotCPUMHz)
-		memUsed += v.MemoryReservationMB + v.MemoryOverheadMB
+		cpuUsed = satAdd(cpuUsed, max(v.CPUReservationMHz, DefaultMinSlotCPUMHz))
+		memUsed = satAdd(memUsed, satAdd(v.MemoryReservationMB, v.MemoryOverheadMB))
 	}
 	a.CPUFailoverPercent = percentFree(cpuTotal, cpuUsed)
 	a.MemoryFailoverPercent = percentFree(memTotal, memUsed)
@@ -174,11 +182,19 @@ func percentagePolicy(a *Admission, ac inventory.AdmissionControl, hosts []inven
 		a.CPUFailoverPercent, ac.CPUPercent, a.MemoryFailoverPercent, ac.MemoryPercent)
 }
 
+// percentFree is ⌊(total − used) × 100 / total⌋, rounded down also below zero
+// (reservations above capacity must not show as 0 %), without overflow.
 func percentFree(total, used int64) int {
 	if total <= 0 {
 		return 0
 	}
-	return int((total - used) * 100 / total)
+	q := new(big.Int).Sub(big.NewInt(total), big.NewInt(used))
+	q.Mul(q, big.NewInt(100))
+	q.Div(q, big.NewInt(total)) // Euclidean: the floor for a positive divisor
+	if !q.IsInt64() {
+		return math.MinInt32
+	}
+	return int(q.Int64())
 }
 
 // failoverHostsPolicy: the dedicated failover hosts must be available and run

@@ -20,8 +20,44 @@ type Resources struct {
 	Memory int64 `json:"memory_mb"`
 }
 
-func (r Resources) add(o Resources) Resources { return Resources{r.CPU + o.CPU, r.Memory + o.Memory} }
-func (r Resources) sub(o Resources) Resources { return Resources{r.CPU - o.CPU, r.Memory - o.Memory} }
+// add and sub saturate at the int64 limits instead of wrapping: the snapshot
+// format bounds no field from above, and a wrapped sum would turn an absurdly
+// overloaded host into an empty one (a wrong "safe").
+func (r Resources) add(o Resources) Resources {
+	return Resources{satAdd(r.CPU, o.CPU), satAdd(r.Memory, o.Memory)}
+}
+func (r Resources) sub(o Resources) Resources {
+	return Resources{satSub(r.CPU, o.CPU), satSub(r.Memory, o.Memory)}
+}
+
+func satAdd(a, b int64) int64 {
+	s := a + b
+	switch {
+	case a > 0 && b > 0 && s < 0:
+		return math.MaxInt64
+	case a < 0 && b < 0 && s >= 0:
+		return math.MinInt64
+	}
+	return s
+}
+
+func satSub(a, b int64) int64 {
+	if b == math.MinInt64 {
+		return satAdd(satAdd(a, math.MaxInt64), 1)
+	}
+	return satAdd(a, -b)
+}
+
+// satMul multiplies non-negative numbers, saturating at math.MaxInt64.
+func satMul(a, b int64) int64 {
+	if a <= 0 || b <= 0 {
+		return 0
+	}
+	if a > math.MaxInt64/b {
+		return math.MaxInt64
+	}
+	return a * b
+}
 
 // fitsIn reports whether r fits in free, and which dimensions do not.
 func (r Resources) exceeds(free Resources) []Dimension {
@@ -47,11 +83,11 @@ func (r Resources) get(d Dimension) int64 {
 func (p Policy) Demand(vm inventory.VM, on inventory.Host) Resources {
 	switch p.Basis {
 	case BasisConfigured:
-		return Resources{CPU: int64(vm.VCPU) * on.CPUMHzPerCore, Memory: vm.MemoryMB + vm.MemoryOverheadMB}
+		return Resources{CPU: satMul(int64(vm.VCPU), on.CPUMHzPerCore), Memory: satAdd(vm.MemoryMB, vm.MemoryOverheadMB)}
 	case BasisUsage:
 		return Resources{CPU: vm.CPUUsageMHz, Memory: vm.MemoryUsageMB}
 	default:
-		return Resources{CPU: vm.CPUReservationMHz, Memory: vm.MemoryReservationMB + vm.MemoryOverheadMB}
+		return Resources{CPU: vm.CPUReservationMHz, Memory: satAdd(vm.MemoryReservationMB, vm.MemoryOverheadMB)}
 	}
 }
 
@@ -64,7 +100,20 @@ func (p Policy) Capacity(h inventory.Host) Resources {
 	}
 	keep := 1 - p.HeadroomPercent/100
 	return Resources{
-		CPU:    int64(math.Floor(float64(h.CPUCapacityMHz()) * p.CPUOvercommit * keep)),
-		Memory: int64(math.Floor(float64(h.MemoryMB) * p.MemoryOvercommit * keep)),
+		CPU:    scaled(satMul(int64(h.CPUCores), h.CPUMHzPerCore), p.CPUOvercommit*keep),
+		Memory: scaled(h.MemoryMB, p.MemoryOvercommit*keep),
 	}
+}
+
+// scaled is ⌊x × f⌋ clamped to [0, MaxInt64]: converting a NaN or
+// out-of-range float to int64 is implementation-defined in Go (MinInt64 on amd64).
+func scaled(x int64, f float64) int64 {
+	v := math.Floor(float64(x) * f)
+	switch {
+	case !(v > 0): // also NaN
+		return 0
+	case v >= math.MaxInt64:
+		return math.MaxInt64
+	}
+	return int64(v)
 }

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 )
@@ -20,6 +21,9 @@ type Evacuation struct {
 // constraints and proofs as a failure — but the hosts' datastores stay up.
 func Evacuate(s *inventory.Snapshot, p Policy, hosts []inventory.HostName) Evacuation {
 	w := newWorld(s, p)
+	if bad := w.unknown(hosts, nil); bad != "" {
+		return Evacuation{Hosts: sorted(hosts), Verdict: Unproven, Reason: bad, Moves: map[inventory.VMName]inventory.HostName{}, Shortfalls: []Shortfall{}}
+	}
 	leaving := map[int]bool{}
 	var vms []inventory.VM
 	for _, h := range hosts {
@@ -33,7 +37,12 @@ func Evacuate(s *inventory.Snapshot, p Policy, hosts []inventory.HostName) Evacu
 		return e
 	}
 	sc := Scenario{RestartPlacement: e.Moves, Shortfalls: []Shortfall{}}
-	w.decide(w.problem(vms, leaving, nil, nil), &sc)
+	pl := w.problem(vms, leaving, nil, nil)
+	// vSphere powers on and migrates no VM onto a dedicated failover host.
+	for i := range pl.cands {
+		pl.cands[i] = slices.DeleteFunc(pl.cands[i], func(h int) bool { return w.failover[h] })
+	}
+	w.decide(pl, &sc)
 	e.Verdict, e.Reason, e.Shortfalls = sc.Verdict, sc.Reason, sc.Shortfalls
 	if e.Verdict == Safe {
 		e.Reason = fmt.Sprintf("all %d powered-on VM(s) have a target", len(vms))

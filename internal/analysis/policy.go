@@ -42,19 +42,24 @@ func DefaultPolicy() Policy {
 	return Policy{Basis: BasisReservation, CPUOvercommit: 1, MemoryOvercommit: 1, Tolerate: 1}
 }
 
+// MaxOvercommit bounds the overcommit ratios: far above any real estate, far
+// below where capacities stop being exact integers.
+const MaxOvercommit = 1000
+
 // Validate reports every bad field, naming it, its value and what is valid.
 func (p Policy) Validate() error {
 	var errs []string
 	if !slices.Contains(Bases, p.Basis) {
 		errs = append(errs, fmt.Sprintf("basis %q: must be one of reservation, configured, usage", p.Basis))
 	}
-	if p.CPUOvercommit <= 0 {
-		errs = append(errs, fmt.Sprintf("cpu overcommit %g: must be greater than 0 (1 means none)", p.CPUOvercommit))
+	// Written so that NaN fails every check (comparisons with NaN are false).
+	if !(p.CPUOvercommit > 0 && p.CPUOvercommit <= MaxOvercommit) {
+		errs = append(errs, fmt.Sprintf("cpu overcommit %g: must be greater than 0 and at most %d (1 means none)", p.CPUOvercommit, MaxOvercommit))
 	}
-	if p.MemoryOvercommit <= 0 {
-		errs = append(errs, fmt.Sprintf("memory overcommit %g: must be greater than 0 (1 means none)", p.MemoryOvercommit))
+	if !(p.MemoryOvercommit > 0 && p.MemoryOvercommit <= MaxOvercommit) {
+		errs = append(errs, fmt.Sprintf("memory overcommit %g: must be greater than 0 and at most %d (1 means none)", p.MemoryOvercommit, MaxOvercommit))
 	}
-	if p.HeadroomPercent < 0 || p.HeadroomPercent >= 100 {
+	if !(p.HeadroomPercent >= 0 && p.HeadroomPercent < 100) {
 		errs = append(errs, fmt.Sprintf("headroom percent %g: must be at least 0 and less than 100", p.HeadroomPercent))
 	}
 	if p.Tolerate < 0 {

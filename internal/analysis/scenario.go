@@ -75,6 +75,10 @@ func (w *world) fail(f Failure) Scenario {
 	sc := Scenario{FailedHosts: sorted(f.Hosts), FailedDatastores: sorted(f.Datastores),
 		RestartPlacement: map[inventory.VMName]inventory.HostName{}, Shortfalls: []Shortfall{},
 		AffectedVMs: []inventory.VMName{}, AffectedBusinessSystems: []SystemImpact{}}
+	if bad := w.unknown(f.Hosts, f.Datastores); bad != "" {
+		sc.Verdict, sc.Reason = Unproven, bad
+		return sc
+	}
 	failedHost := map[int]bool{}
 	for _, h := range f.Hosts {
 		failedHost[w.hostIdx[h]] = true
@@ -106,7 +110,7 @@ func (w *world) hit(failedHost map[int]bool, failedDS map[inventory.DatastoreNam
 	var restart []inventory.VM
 	var lost []string
 	freed := map[int]Resources{} // demand of VMs down on hosts that survive
-	for i := range failedHost {
+	for _, i := range sortedKeys(failedHost) {
 		for _, v := range w.running[i] {
 			sc.AffectedVMs = append(sc.AffectedVMs, v.Name)
 			switch d := firstFailed(v.Datastores, failedDS); {
@@ -287,7 +291,8 @@ func (w *world) capacityBound(p *placement, sc *Scenario) string {
 			return fmt.Sprintf("the %d VM(s) to restart need at least %d %s and their hosts have %d free", len(p.vms), need, unit(d), have)
 		}
 	}
-	for s, need := range p.required {
+	for _, s := range sortedSystems(p.required) {
+		need := p.required[s]
 		reach := map[int]bool{}
 		for h := range p.fixed[s] {
 			reach[h] = true
@@ -402,6 +407,15 @@ func sorted[T ~string](in []T) []T {
 	out := slices.Clone(in)
 	if out == nil {
 		out = []T{}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func sortedSystems(m map[inventory.SystemName]int) []inventory.SystemName {
+	out := make([]inventory.SystemName, 0, len(m))
+	for s := range m {
+		out = append(out, s)
 	}
 	slices.Sort(out)
 	return out

@@ -50,6 +50,15 @@ func SequenceMoves(s *inventory.Snapshot, p Policy, desired map[inventory.VMName
 		}
 	}
 	slices.Sort(pending)
+	for _, vm := range pending {
+		to := w.hostIdx[desired[vm]]
+		switch h := w.hosts[to]; {
+		case w.failover[to]:
+			return Sequence{Verdict: Unsafe, Waves: [][]Move{}, Reason: fmt.Sprintf("VM %q: host %q is a dedicated failover host; vSphere powers on and migrates no VM onto it", vm, h.Name)}
+		case !h.Available():
+			return Sequence{Verdict: Unsafe, Waves: [][]Move{}, Reason: fmt.Sprintf("VM %q: host %q takes no VM (connection %s, maintenance %t)", vm, h.Name, h.Connection, h.Maintenance)}
+		}
+	}
 	seq := Sequence{Waves: [][]Move{}}
 	for len(pending) > 0 {
 		if len(seq.Waves) > 2*len(desired)+1 {
@@ -113,7 +122,7 @@ func (w *world) park(blocked []inventory.VMName, desired map[inventory.VMName]in
 		v, _ := w.snap.VM(vm)
 		from := where[vm]
 		for _, h := range w.peers[w.hosts[from].Name] {
-			if h == from || targets[h] || !w.hosts[h].Available() || !w.mountsAll(h, v) {
+			if h == from || targets[h] || w.failover[h] || !w.hosts[h].Available() || !w.mountsAll(h, v) {
 				continue
 			}
 			d := w.demandOf(v, h)

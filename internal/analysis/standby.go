@@ -43,13 +43,18 @@ func StandbyGroups(s *inventory.Snapshot, p Policy) []Takeover {
 
 func takeover(s *inventory.Snapshot, p Policy, g inventory.StandbyGroup, failed []inventory.HostName, standby []inventory.Host) Takeover {
 	t := Takeover{Group: g.Name, Mode: g.Takeover, FailedHosts: failed, Assignment: map[inventory.HostName]inventory.HostName{}}
-	need := make([]Resources, len(failed))
+	// need[i][j]: what failed host i hands to standby j. Under the configured
+	// basis a VM's CPU demand depends on the clock of the host it runs on.
+	need := make([][]Resources, len(failed))
 	for i, name := range failed {
-		need[i] = workload(s, p, name, g.Takeover)
+		need[i] = make([]Resources, len(standby))
+		for j, sb := range standby {
+			need[i][j] = workload(s, p, name, g.Takeover, sb)
+		}
 	}
 	free := make([]Resources, len(standby))
 	for j, h := range standby {
-		free[j] = Resources{CPU: h.CPUCapacityMHz(), Memory: h.MemoryMB}
+		free[j] = Resources{CPU: satMul(int64(h.CPUCores), h.CPUMHzPerCore), Memory: h.MemoryMB}
 		if g.Takeover == inventory.TakeoverConsolidated {
 			free[j] = p.Capacity(h).sub(loadOf(s, p, h).Used)
 		}
@@ -72,11 +77,11 @@ func takeover(s *inventory.Snapshot, p Policy, g inventory.StandbyGroup, failed 
 }
 
 // workload is what a failed active host hands to its standby: for whole_host
-// its hardware size; for consolidated its powered-on VMs' demand, or, for a
+// its hardware size; for consolidated its powered-on VMs' demand on the standby, or, for a
 // server without VMs, its measured usage (its whole size when none is known).
-func workload(s *inventory.Snapshot, p Policy, name inventory.HostName, mode inventory.Takeover) Resources {
+func workload(s *inventory.Snapshot, p Policy, name inventory.HostName, mode inventory.Takeover, on inventory.Host) Resources {
 	h, _ := s.Host(name)
-	size := Resources{CPU: h.CPUCapacityMHz(), Memory: h.MemoryMB}
+	size := Resources{CPU: satMul(int64(h.CPUCores), h.CPUMHzPerCore), Memory: h.MemoryMB}
 	if mode == inventory.TakeoverWholeHost {
 		return size
 	}
@@ -84,7 +89,7 @@ func workload(s *inventory.Snapshot, p Policy, name inventory.HostName, mode inv
 		var r Resources
 		for _, v := range s.VMsOn(name) {
 			if v.PoweredOn() {
-				r = r.add(p.Demand(v, h))
+				r = r.add(p.Demand(v, on))
 			}
 		}
 		return r
@@ -96,19 +101,19 @@ func workload(s *inventory.Snapshot, p Policy, name inventory.HostName, mode inv
 }
 
 // packs assigns items to bins exhaustively; exclusive means one item per bin.
-func packs(need, free []Resources, assign []int, i int, exclusive bool, taken []bool) bool {
+func packs(need [][]Resources, free []Resources, assign []int, i int, exclusive bool, taken []bool) bool {
 	if i == len(need) {
 		return true
 	}
 	for j := range free {
-		if (exclusive && taken[j]) || len(need[i].exceeds(free[j])) > 0 {
+		if (exclusive && taken[j]) || len(need[i][j].exceeds(free[j])) > 0 {
 			continue
 		}
-		free[j], taken[j], assign[i] = free[j].sub(need[i]), true, j
+		free[j], taken[j], assign[i] = free[j].sub(need[i][j]), true, j
 		if packs(need, free, assign, i+1, exclusive, taken) {
 			return true
 		}
-		free[j], taken[j] = free[j].add(need[i]), slices.Contains(assign[:i], j)
+		free[j], taken[j] = free[j].add(need[i][j]), slices.Contains(assign[:i], j)
 	}
 	return false
 }

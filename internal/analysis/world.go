@@ -1,6 +1,12 @@
 package analysis
 
-import "github.com/estate-tf/terraform-provider-estate/internal/inventory"
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
+)
 
 // world is the estate indexed for repeated scenario checks: built once per
 // analysis, so each scenario only touches the hosts of the failed hosts' clusters.
@@ -15,6 +21,7 @@ type world struct {
 	mounts    []map[inventory.DatastoreName]bool
 	running   [][]inventory.VM // powered-on VMs per host
 	peers     map[inventory.HostName][]int
+	failover  []bool // dedicated failover hosts (failover_hosts policy): restart targets only
 	minHosts  map[inventory.SystemName]int
 	systemsOf map[inventory.VMName][]inventory.SystemName
 }
@@ -36,6 +43,16 @@ func newWorld(s *inventory.Snapshot, p Policy) *world {
 		for _, v := range s.VMsOn(h.Name) {
 			if v.PoweredOn() {
 				w.running[i] = append(w.running[i], v)
+			}
+		}
+	}
+	w.failover = make([]bool, n)
+	for _, c := range s.Clusters() {
+		if c.HA.AdmissionControl.Policy == inventory.PolicyFailoverHosts {
+			for _, h := range c.HA.AdmissionControl.FailoverHosts {
+				if i, ok := w.hostIdx[h]; ok {
+					w.failover[i] = true
+				}
 			}
 		}
 	}
@@ -72,6 +89,36 @@ func (w *world) indexPeers() {
 			w.peers[a] = idx
 		}
 	}
+}
+
+// unknown names the hosts and datastores the estate does not have, or "".
+func (w *world) unknown(hosts []inventory.HostName, datastores []inventory.DatastoreName) string {
+	var bad []string
+	for _, h := range hosts {
+		if _, ok := w.hostIdx[h]; !ok {
+			bad = append(bad, fmt.Sprintf("host %q", h))
+		}
+	}
+	for _, d := range datastores {
+		if _, ok := w.snap.Datastore(d); !ok {
+			bad = append(bad, fmt.Sprintf("datastore %q", d))
+		}
+	}
+	if len(bad) == 0 {
+		return ""
+	}
+	return "the estate has no " + strings.Join(bad, ", no ") + ": nothing was checked"
+}
+
+// sortedKeys returns the host indices of a set in order, so that results do
+// not depend on map iteration order.
+func sortedKeys(set map[int]bool) []int {
+	out := make([]int, 0, len(set))
+	for i := range set {
+		out = append(out, i)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // mountsAll reports whether host i mounts every datastore of the VM.

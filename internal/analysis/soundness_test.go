@@ -1,0 +1,195 @@
+package analysis_test
+
+import (
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/estate-tf/terraform-provider-estate/internal/analysis"
+	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
+)
+
+// Regression tests for verdicts that were wrong: each scenario here used to
+// come out "safe" (or garbage) and must not.
+
+func TestConsolidatedStandbySizesVMsOnTheStandby(t *testing.T) {
+	// Configured basis: v has 2 vCPU. On a1 (1000 MHz cores) that is 2000 MHz,
+	// on the standby s1 (one 3000 MHz core) 6000 MHz: it does not fit.
+	s := newEstate("c", inventory.AdmissionControl{Policy: inventory.PolicyDisabled}).
+		host("a1", "", 2, 8192).host("s1", "", 1, 8192).vm("v", "a1", 0, 1024).
+		with(func(e *inventory.Estate) {
+			e.Hosts[1].CPUMHzPerCore = 3000
+			e.VMs[0].VCPU = 2
+			e.StandbyGroups = []inventory.StandbyGroup{{Name: "g", Active: []inventory.HostName{"a1"}, Standby: []inventory.HostName{"s1"}, Tolerate: 1, Takeover: inventory.TakeoverConsolidated}}
+		}).snap()
+	p := analysis.DefaultPolicy()
+	p.Basis = analysis.BasisConfigured
+	got := analysis.StandbyGroups(s, p)
+	if len(got) != 1 || got[0].Verdict != analysis.Unsafe || got[0].Reason != "the workloads of the 1 failed host(s) do not fit together in the 1 available standby host(s)" {
+		t.Errorf("%+v", got)
+	}
+	// With two cores on s1 (6000 MHz) it fits.
+	s2, err := s.With(inventory.PutHost{Host: inventory.Host{Name: "s1", CPUCores: 2, CPUMHzPerCore: 3000, MemoryMB: 8192}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := analysis.StandbyGroups(s2, p); got[0].Verdict != analysis.Safe || got[0].Assignment["a1"] != "s1" {
+		t.Errorf("%+v", got)
+	}
+}
+
+func TestDedicatedFailoverHostsTakeNoPlannedVM(t *testing.T) {
+	ac := inventory.AdmissionControl{Policy: inventory.PolicyFailoverHosts, FailoverHosts: []inventory.HostName{"h3"}}
+	s := newEstate("c", ac).host("h1", "c", 8, 8192).host("h2", "c", 8, 8192).host("h3", "c", 8, 8192).
+		vm("a", "h1", 0, 4096).vm("full", "h2", 0, 8000).snap()
+	p := analysis.DefaultPolicy()
+
+	t.Run("evacuation", func(t *testing.T) {
+		e := analysis.Evacuate(s, p, []inventory.HostName{"h1"})
+		want := []analysis.Shortfall{{Host: "h2", VM: "a", Dimension: analysis.Memory, Requested: 4096, Used: 8000, Capacity: 8192}}
+		if e.Verdict != analysis.Unsafe || e.Reason != `VM "a" fits on none of its 1 eligible host(s)` || len(e.Moves) != 0 || !slices.Equal(e.Shortfalls, want) {
+			t.Errorf("%+v", e)
+		}
+	})
+	t.Run("a failure still restarts on the failover host", func(t *testing.T) {
+		sc := analysis.Fail(s, p, analysis.Failure{Hosts: []inventory.HostName{"h1"}})
+		if sc.Verdict != analysis.Safe || !maps.Equal(sc.RestartPlacement, map[inventory.VMName]inventory.HostName{"a": "h3"}) {
+			t.Errorf("%s (%s): %v", sc.Verdict, sc.Reason, sc.RestartPlacement)
+		}
+	})
+	t.Run("sequencing onto it", func(t *testing.T) {
+		seq := analysis.SequenceMoves(s, p, map[inventory.VMName]inventory.HostName{"a": "h3"})
+		if seq.Verdict != analysis.Unsafe || seq.Reason != `VM "a": host "h3" is a dedicated failover host; vSphere powers on and migrates no VM onto it` || len(seq.Waves) != 0 {
+			t.Errorf("%+v", seq)
+		}
+	})
+	t.Run("sequencing onto a host in maintenance", func(t *testing.T) {
+		m, err := s.With(inventory.SetMaintenance{Host: "h2", On: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seq := analysis.SequenceMoves(m, p, map[inventory.VMName]inventory.HostName{"a": "h2"})
+		if seq.Verdict != analysis.Unsafe || seq.Reason != `VM "a": host "h2" takes no VM (connection connected, maintenance true)` {
+			t.Errorf("%+v", seq)
+		}
+	})
+	t.Run("parking avoids it", func(t *testing.T) {
+		// a and b swap between full hosts; only h3 (the failover host) and h4 have room.
+		s := newEstate("c", ac).host("h1", "c", 8, 4096).host("h2", "c", 8, 4096).host("h3", "c", 8, 8192).host("h4", "c", 8, 8192).
+			vm("a", "h1", 0, 4096).vm("b", "h2", 0, 4096).snap()
+		seq := analysis.SequenceMoves(s, p, map[inventory.VMName]inventory.HostName{"a": "h2", "b": "h1"})
+		for _, w := range seq.Waves {
+			for _, m := range w {
+				if m.To == "h3" {
+					t.Errorf("move onto the failover host: %+v", seq.Waves)
+				}
+			}
+		}
+		if seq.Verdict != analysis.Safe || seq.Waves[0][0] != (analysis.Move{VM: "a", From: "h1", To: "h4", Parking: true}) {
+			t.Errorf("%+v", seq)
+		}
+	})
+}
+
+func TestUnknownNamesAreNeverSomeOtherHost(t *testing.T) {
+	s := newEstate("c", slot1).host("h1", "c", 8, 8192).host("h2", "c", 8, 8192).vm("a", "h1", 0, 1024).snap()
+	p := analysis.DefaultPolicy()
+	sc := analysis.Fail(s, p, analysis.Failure{Hosts: []inventory.HostName{"typo"}, Datastores: []inventory.DatastoreName{"nods"}})
+	if sc.Verdict != analysis.Unproven || sc.Reason != `the estate has no host "typo", no datastore "nods": nothing was checked` || len(sc.AffectedVMs) != 0 {
+		t.Errorf("%+v", sc)
+	}
+	e := analysis.Evacuate(s, p, []inventory.HostName{"typo"})
+	if e.Verdict != analysis.Unproven || len(e.Moves) != 0 || e.Reason != `the estate has no host "typo": nothing was checked` {
+		t.Errorf("%+v", e)
+	}
+	// An estate without hosts used to panic (index 0 of an empty slice).
+	e = analysis.Evacuate(newEstate("c", slot1).snap(), p, []inventory.HostName{"x"})
+	if e.Verdict != analysis.Unproven {
+		t.Errorf("%+v", e)
+	}
+}
+
+func TestPolicyRejectsNaNInfAndAbsurdOvercommit(t *testing.T) {
+	tests := []struct {
+		name string
+		mut  func(p *analysis.Policy)
+		want string
+	}{
+		{"NaN and Inf", func(p *analysis.Policy) {
+			p.CPUOvercommit, p.MemoryOvercommit, p.HeadroomPercent = math.NaN(), math.Inf(1), math.NaN()
+		}, "invalid policy: cpu overcommit NaN: must be greater than 0 and at most 1000 (1 means none); memory overcommit +Inf: must be greater than 0 and at most 1000 (1 means none); headroom percent NaN: must be at least 0 and less than 100"},
+		{"1e19", func(p *analysis.Policy) { p.CPUOvercommit = 1e19 },
+			"invalid policy: cpu overcommit 1e+19: must be greater than 0 and at most 1000 (1 means none)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := analysis.DefaultPolicy()
+			tt.mut(&p)
+			if err := p.Validate(); err == nil || err.Error() != tt.want {
+				t.Errorf("got %v\nwant %s", err, tt.want)
+			}
+		})
+	}
+	// Capacity itself never goes negative, whatever it is handed.
+	h := inventory.Host{Name: "h", CPUCores: 8, CPUMHzPerCore: 2000, MemoryMB: 8192, Connection: inventory.Connected}
+	p := analysis.Policy{Basis: analysis.BasisReservation, CPUOvercommit: math.NaN(), MemoryOvercommit: 1e30}
+	if c := p.Capacity(h); c != (analysis.Resources{CPU: 0, Memory: math.MaxInt64}) {
+		t.Errorf("capacity %+v", c)
+	}
+}
+
+func TestHugeReservationsSaturateInsteadOfWrapping(t *testing.T) {
+	// Three reservations of 2^62 MiB on h2 used to sum to -2^62: h2 looked
+	// empty and the restart onto it was "safe".
+	const huge = int64(1) << 62
+	s := newEstate("c", slot1).host("h1", "c", 8, 8192).host("h2", "c", 8, 8192).vm("a", "h1", 0, 1024).
+		vm("x1", "h2", 0, 0).vm("x2", "h2", 0, 0).vm("x3", "h2", 0, 0).
+		with(func(e *inventory.Estate) {
+			for i := 1; i <= 3; i++ {
+				e.VMs[i].MemoryMB, e.VMs[i].MemoryReservationMB = huge, huge
+			}
+		}).snap()
+	p := analysis.DefaultPolicy()
+	sc := analysis.Fail(s, p, analysis.Failure{Hosts: []inventory.HostName{"h1"}})
+	if sc.Verdict != analysis.Unsafe || sc.Reason != `VM "a" fits on none of its 1 eligible host(s)` {
+		t.Errorf("%s: %s", sc.Verdict, sc.Reason)
+	}
+	for _, l := range analysis.Loads(s, p) {
+		if l.Host == "h2" && (l.Used.Memory != math.MaxInt64 || !slices.Equal(l.Over, []analysis.Dimension{analysis.Memory})) {
+			t.Errorf("h2: used %+v, over %v", l.Used, l.Over)
+		}
+	}
+}
+
+func TestPercentagePolicyRoundsDownBelowZero(t *testing.T) {
+	// 1001 MHz reserved of 1000: -0.1 % is -1 %, not 0 %, so even a 0 % policy is violated.
+	s := newEstate("c", inventory.AdmissionControl{Policy: inventory.PolicyPercentage}).host("h1", "c", 1, 8192).vm("a", "h1", 1001, 1024).snap()
+	a := analysis.AdmissionControl(s)[0]
+	if a.CPUFailoverPercent != -1 || a.MemoryFailoverPercent != 87 || a.AdmissionOK {
+		t.Errorf("cpu %d%% memory %d%% ok %t; want -1, 87, false", a.CPUFailoverPercent, a.MemoryFailoverPercent, a.AdmissionOK)
+	}
+}
+
+func TestRestartPlacementIsDeterministic(t *testing.T) {
+	// Three failed hosts: the VMs to restart used to be collected in map order.
+	b := newEstate("c", slot1)
+	for i := range 6 {
+		b.host(inventory.HostName(fmt.Sprintf("h%d", i)), "c", 16, 16384)
+	}
+	for i := range 6 {
+		b.vm(inventory.VMName(fmt.Sprintf("a%d", i)), "h0", 1000, 2048).vm(inventory.VMName(fmt.Sprintf("b%d", i)), "h1", 1000, 2048).vm(inventory.VMName(fmt.Sprintf("c%d", i)), "h2", 1000, 2048)
+	}
+	s := b.snap()
+	f := analysis.Failure{Hosts: []inventory.HostName{"h2", "h0", "h1"}}
+	first := analysis.Fail(s, analysis.DefaultPolicy(), f)
+	if first.Verdict != analysis.Safe {
+		t.Fatalf("%s: %s", first.Verdict, first.Reason)
+	}
+	for range 50 {
+		if got := analysis.Fail(s, analysis.DefaultPolicy(), f); !maps.Equal(got.RestartPlacement, first.RestartPlacement) {
+			t.Fatalf("placements differ between runs:\n%v\n%v", first.RestartPlacement, got.RestartPlacement)
+		}
+	}
+}
