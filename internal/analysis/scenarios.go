@@ -4,13 +4,14 @@ import "github.com/estate-tf/terraform-provider-estate/internal/inventory"
 
 // HostFailures checks every k-subset of the available hosts of each cluster,
 // for k = 1 … tolerate, and every available host outside clusters on its own.
+// Tolerate 0 checks no host failure.
 // Failures in different clusters are independent for vSphere HA, so subsets
 // do not mix clusters.
 func HostFailures(s *inventory.Snapshot, p Policy) []Scenario {
 	w := newWorld(s, p)
 	var out []Scenario
 	for _, group := range failureDomains(s) {
-		for k := 1; k <= max(1, p.Tolerate) && k <= len(group); k++ {
+		for k := 1; k <= p.Tolerate && k <= len(group); k++ {
 			subsets(group, k, func(hosts []inventory.HostName) {
 				out = append(out, w.fail(Failure{Hosts: hosts}))
 			})

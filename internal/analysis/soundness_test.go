@@ -193,3 +193,16 @@ func TestRestartPlacementIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestTolerateZeroChecksNoHostFailure(t *testing.T) {
+	s := newEstate("c", slot1).host("h1", "c", 8, 8192).host("h2", "c", 8, 8192).vm("a", "h1", 0, 1024).snap()
+	p := analysis.DefaultPolicy()
+	p.Tolerate = 0
+	if got := analysis.HostFailures(s, p); len(got) != 0 {
+		t.Errorf("tolerate 0 checked %d scenario(s)", len(got))
+	}
+	p.Tolerate = 1
+	if got := analysis.HostFailures(s, p); len(got) != 2 {
+		t.Errorf("tolerate 1 checked %d scenario(s), want 2", len(got))
+	}
+}
