@@ -206,3 +206,22 @@ func TestTolerateZeroChecksNoHostFailure(t *testing.T) {
 		t.Errorf("tolerate 1 checked %d scenario(s), want 2", len(got))
 	}
 }
+
+func TestStandbyMembershipKeepsHAPeers(t *testing.T) {
+	// h1 is in an HA cluster and also the active host of a standby group whose
+	// standby is too small: HA still restarts its VMs on h2.
+	s := newEstate("c", slot1).host("h1", "c", 8, 8192).host("h2", "c", 8, 65536).host("s1", "", 1, 1024).
+		vm("a", "h1", 0, 4096).
+		with(func(e *inventory.Estate) {
+			e.StandbyGroups = []inventory.StandbyGroup{{Name: "g", Active: []inventory.HostName{"h1"}, Standby: []inventory.HostName{"s1"}, Tolerate: 1}}
+		}).snap()
+	sc := analysis.Fail(s, analysis.DefaultPolicy(), analysis.Failure{Hosts: []inventory.HostName{"h1"}})
+	if sc.Verdict != analysis.Safe || !maps.Equal(sc.RestartPlacement, map[inventory.VMName]inventory.HostName{"a": "h2"}) {
+		t.Errorf("%s (%s): %v", sc.Verdict, sc.Reason, sc.RestartPlacement)
+	}
+	// h2's own peers are still only the cluster's.
+	sc = analysis.Fail(s, analysis.DefaultPolicy(), analysis.Failure{Hosts: []inventory.HostName{"h2", "h1"}})
+	if sc.Verdict != analysis.Unsafe || sc.Reason != `VM "a" fits on none of its 1 eligible host(s)` {
+		t.Errorf("%s: %s", sc.Verdict, sc.Reason)
+	}
+}

@@ -69,7 +69,8 @@ func newWorld(s *inventory.Snapshot, p Policy) *world {
 }
 
 // indexPeers records where each host's VMs can restart: the other hosts of its
-// cluster (vSphere HA), or the standby hosts of its standby group.
+// cluster (vSphere HA) and the standby hosts of its standby group. A clustered
+// host that is also an active host of a standby group keeps its HA peers.
 func (w *world) indexPeers() {
 	for _, c := range w.snap.Clusters() {
 		var idx []int
@@ -86,7 +87,13 @@ func (w *world) indexPeers() {
 			idx = append(idx, w.hostIdx[s])
 		}
 		for _, a := range g.Active {
-			w.peers[a] = idx
+			peers := slices.Clone(w.peers[a]) // cluster peers are shared between hosts: never append in place
+			for _, s := range idx {
+				if !slices.Contains(peers, s) {
+					peers = append(peers, s)
+				}
+			}
+			w.peers[a] = peers
 		}
 	}
 }
