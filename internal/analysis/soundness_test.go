@@ -225,3 +225,24 @@ func TestStandbyMembershipKeepsHAPeers(t *testing.T) {
 		t.Errorf("%s: %s", sc.Verdict, sc.Reason)
 	}
 }
+
+func TestWholeHostStandbyMustBeIdle(t *testing.T) {
+	s := newEstate("c", inventory.AdmissionControl{Policy: inventory.PolicyDisabled}).host("a1", "", 8, 8192).host("s1", "", 8, 8192).
+		vm("v", "a1", 0, 6000).vm("busy", "s1", 0, 6000).
+		with(func(e *inventory.Estate) {
+			e.StandbyGroups = []inventory.StandbyGroup{{Name: "g", Active: []inventory.HostName{"a1"}, Standby: []inventory.HostName{"s1"}, Tolerate: 1}}
+		}).snap()
+	tk := analysis.StandbyGroups(s, analysis.DefaultPolicy())
+	want := "no assignment gives each of the 1 failed host(s) its own available standby at least as large in CPU and memory (0 standby host(s) available; not idle, so no whole-host standby: s1 runs 1 powered-on VM(s))"
+	if len(tk) != 1 || tk[0].Verdict != analysis.Unsafe || tk[0].Reason != want {
+		t.Errorf("%+v", tk)
+	}
+	off, err := s.With(inventory.PutHost{Host: inventory.Host{Name: "s2", CPUCores: 8, CPUMHzPerCore: 1000, MemoryMB: 8192}},
+		inventory.PutStandbyGroup{Group: inventory.StandbyGroup{Name: "g", Active: []inventory.HostName{"a1"}, Standby: []inventory.HostName{"s1", "s2"}, Tolerate: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk := analysis.StandbyGroups(off, analysis.DefaultPolicy()); tk[0].Verdict != analysis.Safe || tk[0].Assignment["a1"] != "s2" {
+		t.Errorf("%+v", tk)
+	}
+}

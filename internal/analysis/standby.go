@@ -3,6 +3,7 @@ package analysis
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 )
@@ -43,6 +44,23 @@ func StandbyGroups(s *inventory.Snapshot, p Policy) []Takeover {
 
 func takeover(s *inventory.Snapshot, p Policy, g inventory.StandbyGroup, failed []inventory.HostName, standby []inventory.Host) Takeover {
 	t := Takeover{Group: g.Name, Mode: g.Takeover, FailedHosts: failed, Assignment: map[inventory.HostName]inventory.HostName{}}
+	busy := ""
+	if g.Takeover == inventory.TakeoverWholeHost {
+		// A standby that already runs VMs cannot assume a whole host's role.
+		var idle []inventory.Host
+		var names []string
+		for _, h := range standby {
+			if n := loadOf(s, p, h).VMs; n > 0 {
+				names = append(names, fmt.Sprintf("%s runs %d powered-on VM(s)", h.Name, n))
+				continue
+			}
+			idle = append(idle, h)
+		}
+		standby = idle
+		if len(names) > 0 {
+			busy = "; not idle, so no whole-host standby: " + strings.Join(names, ", ")
+		}
+	}
 	// need[i][j]: what failed host i hands to standby j. Under the configured
 	// basis a VM's CPU demand depends on the clock of the host it runs on.
 	need := make([][]Resources, len(failed))
@@ -69,7 +87,7 @@ func takeover(s *inventory.Snapshot, p Policy, g inventory.StandbyGroup, failed 
 	}
 	t.Verdict = Unsafe
 	if g.Takeover == inventory.TakeoverWholeHost {
-		t.Reason = fmt.Sprintf("no assignment gives each of the %d failed host(s) its own available standby at least as large in CPU and memory (%d standby host(s) available)", len(failed), len(standby))
+		t.Reason = fmt.Sprintf("no assignment gives each of the %d failed host(s) its own available standby at least as large in CPU and memory (%d standby host(s) available%s)", len(failed), len(standby), busy)
 	} else {
 		t.Reason = fmt.Sprintf("the workloads of the %d failed host(s) do not fit together in the %d available standby host(s)", len(failed), len(standby))
 	}
