@@ -97,6 +97,15 @@ func newRev(s *inventory.Snapshot, p analysis.Policy, hosts []inventory.HostName
 		}
 		o.free[h.Name] = f
 	}
+	// A failed server that is a business-system member, outside any cluster
+	// (the generator makes no standby groups), is down for good.
+	for _, b := range s.BusinessSystems() {
+		for _, n := range b.Hosts {
+			if h, _ := s.Host(n); o.fh[n] && h.Cluster == "" {
+				o.lost = append(o.lost, inventory.VMName("server "+string(n)))
+			}
+		}
+	}
 	slices.Sort(o.affected)
 	return o
 }

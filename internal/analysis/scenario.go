@@ -136,6 +136,14 @@ func (w *world) hit(failedHost map[int]bool, failedDS map[inventory.DatastoreNam
 			freed[i] = freed[i].add(w.policy.Demand(v, w.hosts[i]))
 		}
 	}
+	// A server that is itself a business-system member (a physical database
+	// server, say) and that nothing takes over leaves its systems down.
+	for _, i := range sortedKeys(failedHost) {
+		name := w.hosts[i].Name
+		if systems := w.snap.SystemsOfHost(name); len(systems) > 0 && len(w.peers[name]) == 0 {
+			lost = append(lost, fmt.Sprintf("server %q of business system(s) %s fails and nothing takes over: it is in no cluster or standby group", name, joinNames(systems)))
+		}
+	}
 	slices.Sort(sc.AffectedVMs)
 	slices.Sort(lost)
 	return restart, lost, freed

@@ -246,3 +246,19 @@ func TestWholeHostStandbyMustBeIdle(t *testing.T) {
 		t.Errorf("%+v", tk)
 	}
 }
+
+func TestLosingAServerMemberWithoutStandbyIsUnsafe(t *testing.T) {
+	s := newEstate("c", slot1).host("h1", "c", 8, 8192).host("db1", "", 16, 65536).host("db2", "", 16, 65536).host("sb", "", 16, 65536).
+		with(func(e *inventory.Estate) {
+			e.BusinessSystems = []inventory.BusinessSystem{{Name: "erp", Hosts: []inventory.HostName{"db1", "db2"}}}
+			e.StandbyGroups = []inventory.StandbyGroup{{Name: "g", Active: []inventory.HostName{"db2"}, Standby: []inventory.HostName{"sb"}, Tolerate: 1}}
+		}).snap()
+	sc := analysis.Fail(s, analysis.DefaultPolicy(), analysis.Failure{Hosts: []inventory.HostName{"db1"}})
+	if sc.Verdict != analysis.Unsafe || sc.Reason != `server "db1" of business system(s) erp fails and nothing takes over: it is in no cluster or standby group` {
+		t.Errorf("%s: %s", sc.Verdict, sc.Reason)
+	}
+	// db2 has a standby: the standby check decides; no VM restarts here.
+	if sc := analysis.Fail(s, analysis.DefaultPolicy(), analysis.Failure{Hosts: []inventory.HostName{"db2"}}); sc.Verdict != analysis.Safe {
+		t.Errorf("%s: %s", sc.Verdict, sc.Reason)
+	}
+}
