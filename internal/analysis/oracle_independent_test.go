@@ -292,6 +292,40 @@ func revEstate(r *rand.Rand) inventory.Estate {
 	return e
 }
 
+// TestUnprovenShareWithASmallSearchBudget measures how conservative "unproven"
+// is. With the default budget small estates never run out of search (0
+// unproven), so the search is cut to one step: every scenario that first-fit
+// decreasing and the bounds leave open comes out unproven, and the oracle
+// tries each. Both generators (oracle_test.go's and this file's) are used.
+func TestUnprovenShareWithASmallSearchBudget(t *testing.T) {
+	r := rand.New(rand.NewPCG(44, 9))
+	counts := map[analysis.Verdict]int{}
+	placeable := 0
+	for n := 0; n < 6000; n++ {
+		s := randomEstate(r)
+		if n%2 == 1 {
+			s = inventory.MustNew(revEstate(r))
+		}
+		p := analysis.Policy{Basis: analysis.Bases[r.IntN(2)], CPUOvercommit: 1, MemoryOvercommit: 1, Tolerate: 2, SearchBudget: 1}
+		for _, sc := range analysis.HostFailures(s, p) {
+			counts[sc.Verdict]++
+			o := newRev(s, p, sc.FailedHosts, sc.FailedDatastores)
+			switch found := o.search(); {
+			case sc.Verdict == analysis.Safe && o.valid(sc.RestartPlacement) != "":
+				t.Errorf("estate %d: safe with an invalid placement", n)
+			case sc.Verdict == analysis.Unsafe && found:
+				t.Errorf("estate %d: unsafe (%s) but placeable", n, sc.Reason)
+			case sc.Verdict == analysis.Unproven && found:
+				placeable++
+			}
+		}
+	}
+	if counts[analysis.Unproven] == 0 {
+		t.Fatalf("a 1-step budget left nothing unproven: %v", counts)
+	}
+	t.Logf("search budget 1: %v; the oracle placed %d of the %d unproven (%.0f%%)", counts, placeable, counts[analysis.Unproven], 100*float64(placeable)/float64(counts[analysis.Unproven]))
+}
+
 func TestVerdictsAgainstIndependentOracle(t *testing.T) {
 	r := rand.New(rand.NewPCG(42, 7))
 	counts := map[analysis.Verdict]int{}

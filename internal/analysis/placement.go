@@ -23,6 +23,13 @@ type placement struct {
 // searchBudget bounds the exhaustive search; past it a verdict is "unproven".
 const searchBudget = 200_000
 
+func (p Policy) budget() int {
+	if p.SearchBudget > 0 {
+		return p.SearchBudget
+	}
+	return searchBudget
+}
+
 func (p *placement) demand(vm inventory.VM, h int) Resources {
 	return p.w.policy.Demand(vm, p.w.hosts[h])
 }
@@ -83,7 +90,7 @@ func (p *placement) exhaustive() (map[int]int, bool) {
 	nodes := 0
 	var dfs func(k int) bool
 	dfs = func(k int) bool {
-		if nodes++; nodes > searchBudget {
+		if nodes++; nodes > p.w.policy.budget() {
 			return false
 		}
 		if k == len(order) {
@@ -110,7 +117,7 @@ func (p *placement) exhaustive() (map[int]int, bool) {
 	if dfs(0) {
 		return chosen, true
 	}
-	return nil, nodes <= searchBudget
+	return nil, nodes <= p.w.policy.budget()
 }
 
 // spreadState counts, per system, how many of its VMs run on each host.

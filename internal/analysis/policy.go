@@ -35,6 +35,9 @@ type Policy struct {
 	MemoryOvercommit float64 `json:"memory_overcommit"` // usable memory = capacity × this
 	HeadroomPercent  float64 `json:"headroom_percent"`  // kept free on every host, after overcommit
 	Tolerate         int     `json:"tolerate"`          // host failures per cluster to check (k-subsets up to this)
+	// SearchBudget bounds the exhaustive placement search per scenario, in
+	// steps; 0 means the default (200,000). Past it a verdict is "unproven".
+	SearchBudget int `json:"search_budget,omitempty"`
 }
 
 // DefaultPolicy is vSphere HA's view: reservations, no overcommit, no headroom, one host failure.
@@ -61,6 +64,9 @@ func (p Policy) Validate() error {
 	}
 	if !(p.HeadroomPercent >= 0 && p.HeadroomPercent < 100) {
 		errs = append(errs, fmt.Sprintf("headroom percent %g: must be at least 0 and less than 100", p.HeadroomPercent))
+	}
+	if p.SearchBudget < 0 {
+		errs = append(errs, fmt.Sprintf("search budget %d: must not be negative (0 means the default, %d)", p.SearchBudget, searchBudget))
 	}
 	if p.Tolerate < 0 {
 		errs = append(errs, fmt.Sprintf("tolerate %d: must not be negative", p.Tolerate))

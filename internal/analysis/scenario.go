@@ -241,7 +241,7 @@ func (w *world) decide(p *placement, sc *Scenario) {
 	case complete:
 		sc.Verdict, sc.Reason = Unsafe, fmt.Sprintf("exhaustive search: no placement of the %d VM(s) fits the surviving hosts' capacity and keeps every business system's spread", len(p.vms))
 	default:
-		sc.Verdict, sc.Reason = Unproven, fmt.Sprintf("first-fit decreasing placed not every one of the %d VM(s), the capacity bounds do not rule a placement out, and exhaustive search stopped after %d steps", len(p.vms), searchBudget)
+		sc.Verdict, sc.Reason = Unproven, fmt.Sprintf("first-fit decreasing placed not every one of the %d VM(s), the capacity bounds do not rule a placement out, and exhaustive search stopped after %d steps", len(p.vms), w.policy.budget())
 	}
 }
 
