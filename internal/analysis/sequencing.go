@@ -21,6 +21,9 @@ type Sequence struct {
 	Verdict Verdict  `json:"verdict"`
 	Reason  string   `json:"reason"`
 	Waves   [][]Move `json:"waves"`
+	// Shortfalls prove an unsafe verdict when the desired layout itself puts
+	// more on a host than it may carry: requested is what moves in, used what stays.
+	Shortfalls []Shortfall `json:"shortfalls,omitempty"`
 }
 
 // SequenceMoves turns the current layout into the desired one (VM → host) in
@@ -58,6 +61,13 @@ func SequenceMoves(s *inventory.Snapshot, p Policy, desired map[inventory.VMName
 		case !h.Available():
 			return Sequence{Verdict: Unsafe, Waves: [][]Move{}, Reason: fmt.Sprintf("VM %q: host %q takes no VM (connection %s, maintenance %t)", vm, h.Name, h.Connection, h.Maintenance)}
 		}
+		if v, _ := s.VM(vm); !w.mountsAll(to, v) {
+			return Sequence{Verdict: Unsafe, Waves: [][]Move{}, Reason: fmt.Sprintf("VM %q: host %q does not mount all of its datastores %v", vm, w.hosts[to].Name, v.Datastores)}
+		}
+	}
+	if sf := w.finalShortfalls(desired, where); len(sf) > 0 {
+		return Sequence{Verdict: Unsafe, Waves: [][]Move{}, Shortfalls: sf,
+			Reason: "the desired layout itself puts more on a host than it may carry, so no order of moves reaches it"}
 	}
 	seq := Sequence{Waves: [][]Move{}}
 	for len(pending) > 0 {
@@ -96,7 +106,7 @@ func (w *world) wave(pending []inventory.VMName, desired map[inventory.VMName]in
 			continue
 		}
 		d := w.demandOf(v, to)
-		if len(d.exceeds(free[to])) > 0 {
+		if d != (Resources{}) && len(d.exceeds(free[to])) > 0 { // a powered-off VM adds nothing, even to a full host
 			rest = append(rest, vm)
 			continue
 		}
@@ -144,4 +154,38 @@ func (w *world) demandOf(v inventory.VM, h int) Resources {
 		return Resources{}
 	}
 	return w.policy.Demand(v, w.hosts[h])
+}
+
+// finalShortfalls: for every host the desired layout moves VMs onto, what
+// stays and what arrives, where that exceeds the host's capacity.
+func (w *world) finalShortfalls(desired map[inventory.VMName]inventory.HostName, where map[inventory.VMName]int) []Shortfall {
+	stays := map[int]Resources{}
+	arrives := map[int]Resources{}
+	for vm, to := range desired {
+		v, _ := w.snap.VM(vm)
+		from, t := where[vm], w.hostIdx[to]
+		if from == t {
+			continue
+		}
+		stays[from] = stays[from].sub(w.demandOf(v, from))
+		arrives[t] = arrives[t].add(w.demandOf(v, t))
+	}
+	var out []Shortfall
+	for _, h := range sortedKeys(keysOf(arrives)) {
+		used := w.load[h].add(stays[h])
+		for _, d := range []Dimension{CPU, Memory} {
+			if req := arrives[h].get(d); req > 0 && satAdd(used.get(d), req) > w.capacity[h].get(d) {
+				out = append(out, Shortfall{Host: w.hosts[h].Name, Dimension: d, Requested: req, Used: used.get(d), Capacity: w.capacity[h].get(d)})
+			}
+		}
+	}
+	return out
+}
+
+func keysOf(m map[int]Resources) map[int]bool {
+	out := make(map[int]bool, len(m))
+	for k := range m {
+		out[k] = true
+	}
+	return out
 }
