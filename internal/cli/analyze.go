@@ -41,6 +41,9 @@ func Analyze(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "Error: "+format+"\n", a...)
 		return ExitBadInput
 	}
+	if fs.NArg() > 0 {
+		return fail("unexpected argument %q: analyze takes only flags (see --help)", fs.Arg(0))
+	}
 	if *file == "" {
 		return fail("--snapshot is required: the estate.snapshot/v1 file to analyse")
 	}

@@ -80,6 +80,7 @@ func TestAnalyzeExitCodes(t *testing.T) {
 		args []string
 		want string
 	}{
+		{[]string{"--snapshot", file(t, twoHosts), "h1"}, "Error: unexpected argument \"h1\": analyze takes only flags (see --help)\n"},
 		{[]string{}, "Error: --snapshot is required: the estate.snapshot/v1 file to analyse\n"},
 		{[]string{"--snapshot", file(t, twoHosts), "--fail-host", "h9"}, "Error: unknown host \"h9\": known hosts are h1, h2\n"},
 		{[]string{"--snapshot", file(t, twoHosts), "--basis", "guess"}, "Error: invalid policy: basis \"guess\": must be one of reservation, configured, usage\n"},
