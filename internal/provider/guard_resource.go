@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/analysis"
@@ -185,21 +186,26 @@ func nonNil(s []string) []string {
 }
 
 func (r *GuardResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan guardModel
-	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
-		return
-	}
-	r.analyse(ctx, &plan, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *GuardResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan guardModel
-	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
+	r.save(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+}
+
+// save records the plan. The analysis already ran at plan time; it runs again
+// only when inputs were unknown then, because a second result that differs
+// from the plan (DRS moved a VM in between) would be an inconsistent apply —
+// the next refresh shows such drift instead.
+func (r *GuardResource) save(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, diags *diagnostics) {
+	var m guardModel
+	if diags.Append(plan.Get(ctx, &m)...); diags.HasError() {
 		return
 	}
-	r.analyse(ctx, &plan, &resp.Diagnostics)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	if m.ReportJSON.IsUnknown() {
+		r.analyse(ctx, &m, diags)
+	}
+	diags.Append(state.Set(ctx, &m)...)
 }
 
 // Read analyses the live estate again with the guard's inputs, so drift out of

@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/analysis"
@@ -87,24 +88,22 @@ func (r *VMPlacementResource) ModifyPlan(ctx context.Context, req resource.Modif
 }
 
 func (r *VMPlacementResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan vmPlacementModel
-	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
-		return
-	}
-	r.place(ctx, &plan, &resp.Diagnostics)
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	}
+	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *VMPlacementResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan vmPlacementModel
-	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
+	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+}
+
+// apply places the VM and records where it runs; nothing is recorded if the move fails.
+func (r *VMPlacementResource) apply(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, diags *diagnostics) {
+	var m vmPlacementModel
+	if diags.Append(plan.Get(ctx, &m)...); diags.HasError() {
 		return
 	}
-	r.place(ctx, &plan, &resp.Diagnostics)
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.place(ctx, &m, diags)
+	if !diags.HasError() {
+		diags.Append(state.Set(ctx, &m)...)
 	}
 }
 
