@@ -85,3 +85,74 @@ func Strings[T ~string](values []T) []string {
 	}
 	return out
 }
+
+// HostMonitoring is vSphere HA's host monitoring switch (ClusterDasConfigInfo.hostMonitoring).
+// With it off, HA does not react to a host failure: nothing is restarted.
+type HostMonitoring string
+
+const (
+	HostMonitoringEnabled  HostMonitoring = "enabled"
+	HostMonitoringDisabled HostMonitoring = "disabled"
+)
+
+// HostMonitorings lists every host monitoring state.
+var HostMonitorings = []HostMonitoring{HostMonitoringEnabled, HostMonitoringDisabled}
+
+// RestartPriority is vSphere HA's VM restart priority (ClusterDasVmSettingsRestartPriority).
+// "disabled" means HA never restarts the VM.
+type RestartPriority string
+
+const (
+	RestartDisabled RestartPriority = "disabled"
+	RestartLowest   RestartPriority = "lowest"
+	RestartLow      RestartPriority = "low"
+	RestartMedium   RestartPriority = "medium"
+	RestartHigh     RestartPriority = "high"
+	RestartHighest  RestartPriority = "highest"
+)
+
+// RestartPriorities lists every restart priority.
+var RestartPriorities = []RestartPriority{RestartDisabled, RestartLowest, RestartLow, RestartMedium, RestartHigh, RestartHighest}
+
+// DRSAutomation is a DRS automation level (DrsBehavior), for a cluster or as a
+// VM override; "disabled" is valid only as a VM override (DRS leaves the VM alone).
+type DRSAutomation string
+
+const (
+	DRSManual             DRSAutomation = "manual"
+	DRSPartiallyAutomated DRSAutomation = "partially_automated"
+	DRSFullyAutomated     DRSAutomation = "fully_automated"
+	DRSDisabledForVM      DRSAutomation = "disabled"
+)
+
+// DRSClusterAutomations lists the automation levels a cluster may have.
+var DRSClusterAutomations = []DRSAutomation{DRSManual, DRSPartiallyAutomated, DRSFullyAutomated}
+
+// DRSVMAutomations lists the automation overrides a VM may have.
+var DRSVMAutomations = []DRSAutomation{DRSManual, DRSPartiallyAutomated, DRSFullyAutomated, DRSDisabledForVM}
+
+// RuleKind is the kind of a DRS rule. VM-VM rules list VMs; VM-Host rules
+// relate a VM group to a host group. "must" rules are required: DRS and
+// vSphere HA never violate them. "should" rules are preferences that HA may
+// violate to restart a VM.
+type RuleKind string
+
+const (
+	RuleVMAffinity     RuleKind = "vm_affinity"
+	RuleVMAntiAffinity RuleKind = "vm_anti_affinity"
+	RuleMustRunOn      RuleKind = "must_run_on"
+	RuleShouldRunOn    RuleKind = "should_run_on"
+	RuleMustNotRunOn   RuleKind = "must_not_run_on"
+	RuleShouldNotRunOn RuleKind = "should_not_run_on"
+)
+
+// RuleKinds lists every DRS rule kind.
+var RuleKinds = []RuleKind{RuleVMAffinity, RuleVMAntiAffinity, RuleMustRunOn, RuleShouldRunOn, RuleMustNotRunOn, RuleShouldNotRunOn}
+
+// VMHost reports whether the rule relates a VM group to a host group.
+func (k RuleKind) VMHost() bool {
+	return k == RuleMustRunOn || k == RuleShouldRunOn || k == RuleMustNotRunOn || k == RuleShouldNotRunOn
+}
+
+// Required reports whether vSphere never violates the rule (a "must" VM-Host rule).
+func (k RuleKind) Required() bool { return k == RuleMustRunOn || k == RuleMustNotRunOn }

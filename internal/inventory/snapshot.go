@@ -176,6 +176,20 @@ func (s *Snapshot) ClusterOf(v VMName) ClusterName {
 	return h.Cluster
 }
 
+// RestartPriority is the HA restart priority that applies to a VM: its
+// override, else its cluster's default ("medium" outside clusters).
+func (s *Snapshot) RestartPriority(v VM) RestartPriority {
+	if v.RestartPriority != "" {
+		return v.RestartPriority
+	}
+	if h, ok := s.Host(v.Host); ok {
+		if c, ok := s.Cluster(h.Cluster); ok {
+			return c.HA.DefaultRestartPriority
+		}
+	}
+	return RestartMedium
+}
+
 // HostNames returns the names of the given hosts, or of all hosts when none are given.
 func (s *Snapshot) HostNames(hosts ...Host) []HostName {
 	if hosts == nil {
@@ -207,7 +221,18 @@ func (e Estate) clone() Estate {
 		StandbyGroups:   slices.Clone(e.StandbyGroups),
 	}
 	for i := range out.Clusters {
-		out.Clusters[i].HA.AdmissionControl.FailoverHosts = slices.Clone(out.Clusters[i].HA.AdmissionControl.FailoverHosts)
+		c := &out.Clusters[i]
+		c.HA.AdmissionControl.FailoverHosts = slices.Clone(c.HA.AdmissionControl.FailoverHosts)
+		c.VMGroups, c.HostGroups, c.Rules = slices.Clone(c.VMGroups), slices.Clone(c.HostGroups), slices.Clone(c.Rules)
+		for j := range c.VMGroups {
+			c.VMGroups[j].VMs = slices.Clone(c.VMGroups[j].VMs)
+		}
+		for j := range c.HostGroups {
+			c.HostGroups[j].Hosts = slices.Clone(c.HostGroups[j].Hosts)
+		}
+		for j := range c.Rules {
+			c.Rules[j].VMs = slices.Clone(c.Rules[j].VMs)
+		}
 	}
 	for i := range out.Hosts {
 		out.Hosts[i].Datastores = slices.Clone(out.Hosts[i].Datastores)
@@ -231,9 +256,15 @@ func (e Estate) clone() Estate {
 // applyDefaults fills the fields a hand-written snapshot file may omit.
 func (e *Estate) applyDefaults() {
 	for i := range e.Clusters {
-		ac := &e.Clusters[i].HA.AdmissionControl
-		if ac.Policy == "" {
-			ac.Policy = PolicyDisabled
+		ha := &e.Clusters[i].HA
+		if ha.AdmissionControl.Policy == "" {
+			ha.AdmissionControl.Policy = PolicyDisabled
+		}
+		if ha.HostMonitoring == "" {
+			ha.HostMonitoring = HostMonitoringEnabled // vSphere's default
+		}
+		if ha.DefaultRestartPriority == "" {
+			ha.DefaultRestartPriority = RestartMedium // vSphere's default
 		}
 	}
 	for i := range e.Hosts {

@@ -121,6 +121,12 @@ func (e Estate) validate() error {
 			reference(v, path+".host", "host", m.Host, hosts)
 		}
 		oneOf(v, path+".power", m.Power, Powers)
+		if m.RestartPriority != "" {
+			oneOf(v, path+".ha_restart_priority", m.RestartPriority, RestartPriorities)
+		}
+		if m.DRSAutomation != "" {
+			oneOf(v, path+".drs_automation", m.DRSAutomation, DRSVMAutomations)
+		}
 		v.nonNegative(path, map[string]int64{"vcpu": int64(m.VCPU), "memory_mb": m.MemoryMB,
 			"cpu_reservation_mhz": m.CPUReservationMHz, "memory_reservation_mb": m.MemoryReservationMB,
 			"memory_overhead_mb": m.MemoryOverheadMB, "cpu_usage_mhz": m.CPUUsageMHz, "memory_usage_mb": m.MemoryUsageMB})
@@ -169,6 +175,18 @@ func (e Estate) validateCluster(v *validator, path string, c Cluster, hosts map[
 			v.addf(path+".ha.admission_control."+name, "must be between 0 and 100, got %d", pct)
 		}
 	}
+	if c.HA.HostMonitoring != "" {
+		oneOf(v, path+".ha.host_monitoring", c.HA.HostMonitoring, HostMonitorings)
+	}
+	if c.HA.DefaultRestartPriority != "" {
+		oneOf(v, path+".ha.default_restart_priority", c.HA.DefaultRestartPriority, RestartPriorities)
+	}
+	o := c.HA.Options
+	v.nonNegative(path+".ha.options", map[string]int64{"vm_cpu_min_mhz": o.MinCPUMHz(), "vm_memory_min_mb": o.MinMemoryMB()})
+	if c.DRS.AutomationLevel != "" {
+		oneOf(v, path+".drs.automation_level", c.DRS.AutomationLevel, DRSClusterAutomations)
+	}
+	e.validateRules(v, path, c, hostCluster)
 	for j, h := range ac.FailoverHosts {
 		p := fmt.Sprintf("%s.ha.admission_control.failover_hosts[%d]", path, j)
 		if !hosts[h] {

@@ -1,0 +1,82 @@
+package inventory
+
+import "fmt"
+
+// validateRules checks a cluster's DRS groups and rules: names unique within
+// the cluster (vSphere keeps VM and host groups in one namespace), members
+// known, host group members in this cluster, and each rule shaped for its kind.
+func (e Estate) validateRules(v *validator, path string, c Cluster, hostCluster map[HostName]ClusterName) {
+	vms := make(map[VMName]bool, len(e.VMs))
+	for _, m := range e.VMs {
+		vms[m.Name] = true
+	}
+	groups := map[string]string{} // group name → "vm" or "host"
+	group := func(p, name, kind string) {
+		switch {
+		case name == "":
+			v.addf(p+".name", "must not be empty")
+		case groups[name] != "":
+			v.addf(p, "duplicate group name %q: VM and host groups of a cluster share one namespace", name)
+		}
+		groups[name] = kind
+	}
+	for i, g := range c.VMGroups {
+		p := fmt.Sprintf("%s.vm_groups[%d] %q", path, i, g.Name)
+		group(p, g.Name, "vm")
+		for j, m := range g.VMs {
+			reference(v, fmt.Sprintf("%s.vms[%d]", p, j), "VM", m, vms)
+		}
+	}
+	for i, g := range c.HostGroups {
+		p := fmt.Sprintf("%s.host_groups[%d] %q", path, i, g.Name)
+		group(p, g.Name, "host")
+		for j, h := range g.Hosts {
+			if hc, ok := hostCluster[h]; !ok {
+				v.addf(fmt.Sprintf("%s.hosts[%d]", p, j), "unknown host %q", h)
+			} else if hc != c.Name {
+				v.addf(fmt.Sprintf("%s.hosts[%d]", p, j), "host %q is in cluster %q, not in %q: DRS groups hold hosts of their own cluster", h, hc, c.Name)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for i, r := range c.Rules {
+		p := fmt.Sprintf("%s.rules[%d] %q", path, i, r.Name)
+		switch {
+		case r.Name == "":
+			v.addf(p+".name", "must not be empty")
+		case seen[r.Name]:
+			v.addf(p, "duplicate rule name: rule names of a cluster must be unique")
+		}
+		seen[r.Name] = true
+		oneOf(v, p+".kind", r.Kind, RuleKinds)
+		if r.Kind.VMHost() {
+			validateVMHostRule(v, p, r, groups)
+		} else if r.Kind == RuleVMAffinity || r.Kind == RuleVMAntiAffinity {
+			validateVMVMRule(v, p, r, vms)
+		}
+	}
+}
+
+func validateVMHostRule(v *validator, p string, r Rule, groups map[string]string) {
+	if len(r.VMs) > 0 {
+		v.addf(p+".vms", "a %s rule relates vm_group to host_group; list the VMs in the VM group", r.Kind)
+	}
+	if groups[r.VMGroup] != "vm" {
+		v.addf(p+".vm_group", "must name a VM group of the cluster, got %q", r.VMGroup)
+	}
+	if groups[r.HostGroup] != "host" {
+		v.addf(p+".host_group", "must name a host group of the cluster, got %q", r.HostGroup)
+	}
+}
+
+func validateVMVMRule(v *validator, p string, r Rule, vms map[VMName]bool) {
+	if r.VMGroup != "" || r.HostGroup != "" {
+		v.addf(p, "a %s rule lists vms; vm_group and host_group belong to VM-Host rules", r.Kind)
+	}
+	if len(r.VMs) < 2 {
+		v.addf(p+".vms", "a %s rule needs at least 2 VMs, got %d", r.Kind, len(r.VMs))
+	}
+	for j, m := range r.VMs {
+		reference(v, fmt.Sprintf("%s.vms[%d]", p, j), "VM", m, vms)
+	}
+}
