@@ -9,8 +9,44 @@ import (
 )
 
 // largeEstate: clusters of 32 hosts (32 cores × 2.4 GHz, 512 GiB) sharing a
-// datastore, 30 VMs per host with mixed reservations, a business system per cluster.
+// datastore, 30 VMs per host with mixed reservations, a business system per
+// cluster, and DRS rules per cluster: a must-not-run rule keeping the first VM
+// of the first 8 hosts off the last 4 hosts, and an anti-affinity rule over
+// the first VM of the first 4 hosts.
 func largeEstate(hosts, vmsPerHost int) *inventory.Snapshot {
+	s := largeEstateWithoutRules(hosts, vmsPerHost)
+	e := s.Estate()
+	const perCluster = 32
+	for c := range e.Clusters {
+		cl := &e.Clusters[c]
+		first := func(h int) inventory.VMName { return inventory.VMName(fmt.Sprintf("vm-%05d-00", c*perCluster+h)) }
+		var dbs, apart []inventory.VMName
+		var blades []inventory.HostName
+		for h := range perCluster {
+			if c*perCluster+h >= hosts {
+				break
+			}
+			switch {
+			case h < 4:
+				apart = append(apart, first(h))
+				dbs = append(dbs, first(h))
+			case h < 8:
+				dbs = append(dbs, first(h))
+			case h >= perCluster-4:
+				blades = append(blades, inventory.HostName(fmt.Sprintf("esx-%05d", c*perCluster+h)))
+			}
+		}
+		cl.VMGroups = []inventory.VMGroup{{Name: "dbs", VMs: dbs}}
+		cl.HostGroups = []inventory.HostGroup{{Name: "blades", Hosts: blades}}
+		cl.Rules = []inventory.Rule{{Name: "db-not-on-blades", Kind: inventory.RuleMustNotRunOn, VMGroup: "dbs", HostGroup: "blades"}}
+		if len(apart) >= 2 {
+			cl.Rules = append(cl.Rules, inventory.Rule{Name: "apart", Kind: inventory.RuleVMAntiAffinity, VMs: apart})
+		}
+	}
+	return inventory.MustNew(e)
+}
+
+func largeEstateWithoutRules(hosts, vmsPerHost int) *inventory.Snapshot {
 	var e inventory.Estate
 	const perCluster = 32
 	for i := range hosts {

@@ -59,7 +59,10 @@ func satMul(a, b int64) int64 {
 	return a * b
 }
 
-// fitsIn reports whether r fits in free, and which dimensions do not.
+// fits reports whether r fits in free in every dimension.
+func (r Resources) fits(free Resources) bool { return r.CPU <= free.CPU && r.Memory <= free.Memory }
+
+// exceeds lists the dimensions in which r does not fit in free.
 func (r Resources) exceeds(free Resources) []Dimension {
 	var over []Dimension
 	if r.CPU > free.CPU {

@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 )
@@ -14,36 +13,37 @@ type Evacuation struct {
 	Reason     string                                  `json:"reason"`
 	Moves      map[inventory.VMName]inventory.HostName `json:"moves"`
 	Shortfalls []Shortfall                             `json:"shortfalls"`
+	Refusals   []Refusal                               `json:"refusals,omitempty"`
 }
 
 // Evacuate computes targets for every powered-on VM of the hosts entering
-// maintenance, on the other available hosts of their clusters, with the same
-// constraints and proofs as a failure — but the hosts' datastores stay up.
+// maintenance, on the other available hosts of their clusters, under the
+// placement rule: DRS never violates a required VM-Host rule or a VM-VM
+// anti-affinity rule to evacuate a host (vSphere Resource Management, "Using
+// VM-Host Affinity Rules"), and migrates nothing onto a dedicated failover host.
 func Evacuate(s *inventory.Snapshot, p Policy, hosts []inventory.HostName) Evacuation {
 	w := newWorld(s, p)
+	e := Evacuation{Hosts: sorted(hosts), Moves: map[inventory.VMName]inventory.HostName{}, Shortfalls: []Shortfall{}}
 	if bad := w.unknown(hosts, nil); bad != "" {
-		return Evacuation{Hosts: sorted(hosts), Verdict: Unproven, Reason: bad, Moves: map[inventory.VMName]inventory.HostName{}, Shortfalls: []Shortfall{}}
+		e.Verdict, e.Reason = Unproven, bad
+		return e
 	}
-	leaving := map[int]bool{}
-	var vms []inventory.VM
+	var gone, vms []int
 	for _, h := range hosts {
 		i := w.hostIdx[h]
-		leaving[i] = true
+		gone = append(gone, i)
 		vms = append(vms, w.running[i]...)
 	}
-	e := Evacuation{Hosts: sorted(hosts), Moves: map[inventory.VMName]inventory.HostName{}, Shortfalls: []Shortfall{}}
 	if len(vms) == 0 {
 		e.Verdict, e.Reason = Safe, "no powered-on VM to move"
 		return e
 	}
 	sc := Scenario{RestartPlacement: e.Moves, Shortfalls: []Shortfall{}}
-	pl := w.problem(vms, leaving, nil, nil)
-	// vSphere powers on and migrates no VM onto a dedicated failover host.
-	for i := range pl.cands {
-		pl.cands[i] = slices.DeleteFunc(pl.cands[i], func(h int) bool { return w.failover[h] })
-	}
-	w.decide(pl, &sc)
-	e.Verdict, e.Reason, e.Shortfalls = sc.Verdict, sc.Reason, sc.Shortfalls
+	pb := w.newProblem(evacuation, vms, gone, nil)
+	pb.spreadNeeds(nil)
+	w.decide(pb, &sc, "moves")
+	pb.release()
+	e.Verdict, e.Reason, e.Shortfalls, e.Refusals = sc.Verdict, sc.Reason, sc.Shortfalls, sc.Refusals
 	if e.Verdict == Safe {
 		e.Reason = fmt.Sprintf("all %d powered-on VM(s) have a target", len(vms))
 	}

@@ -18,7 +18,7 @@ func TestEvacuate(t *testing.T) {
 		t.Errorf("evacuation %s (%s): %v", e.Verdict, e.Reason, e.Moves)
 	}
 	e = analysis.Evacuate(s, analysis.DefaultPolicy(), []inventory.HostName{"h1", "h2"})
-	if e.Verdict != analysis.Unsafe || e.Reason != "the 2 VM(s) to restart need at least 7168 MiB of memory and their hosts have 4096 free" {
+	if e.Verdict != analysis.Unsafe || e.Reason != "the 2 VM(s) to move need at least 7168 MiB of memory and their hosts have 4096 free" {
 		t.Errorf("evacuating two hosts: %s: %s", e.Verdict, e.Reason)
 	}
 }

@@ -2,7 +2,7 @@ package analysis
 
 import (
 	"fmt"
-	"slices"
+	"sync"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 )
@@ -13,11 +13,13 @@ type Problem struct {
 	Message string `json:"message"`
 }
 
-// CheckMove checks moving (or keeping) a VM on a host against the live estate,
-// as a placement resource checks its own change at plan time: the VM and the
-// host exist; the host is connected, not in maintenance, not a dedicated HA
-// failover host, mounts the VM's datastores, and has room for the VM under the
-// policy. Every problem is reported, not the first.
+// CheckMove checks moving a VM to a host against the live estate, as a
+// placement resource checks its own change at plan time: the VM and the host
+// exist; the placement rule's static checkers allow the host (connected, not
+// in maintenance, not a dedicated HA failover host, mounts the VM's
+// datastores, no required VM-Host rule forbids it); and the host has room for
+// the VM under the policy. Keeping a VM where it runs is not a change and is
+// not checked. Every problem is reported, not the first.
 func CheckMove(s *inventory.Snapshot, p Policy, vm inventory.VMName, host inventory.HostName) []Problem {
 	v, ok := s.VM(vm)
 	if !ok {
@@ -29,19 +31,13 @@ func CheckMove(s *inventory.Snapshot, p Policy, vm inventory.VMName, host invent
 	}
 	var out []Problem
 	add := func(format string, args ...any) { out = append(out, Problem{"host", fmt.Sprintf(format, args...)}) }
-	if h.Connection != inventory.Connected {
-		add("host %q is %s", host, h.Connection)
-	}
-	if h.Maintenance {
-		add("host %q is in maintenance mode", host)
-	}
-	if c, ok := s.Cluster(h.Cluster); ok && c.HA.AdmissionControl.Policy == inventory.PolicyFailoverHosts &&
-		slices.Contains(c.HA.AdmissionControl.FailoverHosts, host) {
-		add("host %q is a dedicated HA failover host of cluster %q: vSphere keeps it empty", host, c.Name)
-	}
-	for _, d := range v.Datastores {
-		if !slices.Contains(h.Datastores, d) {
-			add("host %q does not mount datastore %q that VM %q is on", host, d, vm)
+	if v.Host != host {
+		// The placement rule's static checkers, as for any migration. VM-VM
+		// anti-affinity depends on where the other VMs end up, so it is the
+		// guard's joint verdict, not this per-resource check.
+		w := staticWorld(s)
+		for _, r := range w.staticRefusals(migration, w.vmIdx[vm], w.hostIdx[host]) {
+			add("host %q %s", host, r.Reason)
 		}
 	}
 	if v.Host != host && v.PoweredOn() && h.Available() {
@@ -69,4 +65,22 @@ func nameSet[T any, K comparable](items []T, name func(T) K) map[K]bool {
 		out[name(it)] = true
 	}
 	return out
+}
+
+// staticWorld is the indexed estate for the static checkers, shared by the
+// CheckMove calls of one plan (each placement resource calls it with the same
+// live snapshot; snapshots are immutable). The static checkers only read it.
+func staticWorld(s *inventory.Snapshot) *world {
+	lastWorld.mu.Lock()
+	defer lastWorld.mu.Unlock()
+	if lastWorld.snap != s {
+		lastWorld.snap, lastWorld.w = s, newWorld(s, DefaultPolicy())
+	}
+	return lastWorld.w
+}
+
+var lastWorld struct {
+	mu   sync.Mutex
+	snap *inventory.Snapshot
+	w    *world
 }

@@ -28,8 +28,7 @@ func TestCheckMove(t *testing.T) {
 		{"unknown VM", "app", "esx-02", []analysis.Problem{{Field: "vm", Message: `unknown VM "app": known VMs are db, web`}}},
 		{"unknown host", "web", "esx-7", []analysis.Problem{{Field: "host", Message: `unknown host "esx-7": known hosts are esx-01, esx-02, esx-03, esx-04 in cluster "prod"`}}},
 		{"failed host in maintenance", "web", "esx-03", []analysis.Problem{
-			{Field: "host", Message: `host "esx-03" is not_responding`},
-			{Field: "host", Message: `host "esx-03" is in maintenance mode`}}},
+			{Field: "host", Message: `host "esx-03" is not_responding and in maintenance mode`}}},
 		{"failover host", "web", "esx-04", []analysis.Problem{{Field: "host", Message: `host "esx-04" is a dedicated HA failover host of cluster "prod": vSphere keeps it empty`}}},
 		{"no room", "db", "esx-01", []analysis.Problem{{Field: "host", Message: `host "esx-01" has no room for VM "db": memory requested 6144, used 4096 of 8192`}}},
 	}

@@ -54,7 +54,7 @@ func TestFailureScenarios(t *testing.T) {
 			snap: newEstate("c", slot1).host("h1", "c", 16, 30000).host("h2", "c", 16, 10000).host("h3", "c", 16, 10000).
 				vm("a", "h1", 0, 6000).vm("b", "h1", 0, 6000).vm("c", "h1", 0, 6000).vm("d", "h1", 0, 2000).snap(),
 			fail: analysis.Failure{Hosts: []inventory.HostName{"h1"}}, verdict: analysis.Unsafe,
-			reason: "exhaustive search: no placement of the 4 VM(s) fits the surviving hosts' capacity and keeps every business system's spread"},
+			reason: "exhaustive search: no placement of the 4 VM(s) fits the surviving hosts' capacity within the placement rules and keeps every business system's spread"},
 		{name: "a failed datastore takes its VMs down for good",
 			snap: newEstate("c", slot1).host("h1", "c", 4, 8192).host("h2", "c", 4, 8192).vm("a", "h1", 0, 1024).
 				with(func(e *inventory.Estate) {
@@ -62,11 +62,11 @@ func TestFailureScenarios(t *testing.T) {
 					e.VMs[0].Datastores = []inventory.DatastoreName{"ds1"}
 				}).snap(),
 			fail: analysis.Failure{Datastores: []inventory.DatastoreName{"ds1"}}, verdict: analysis.Unsafe,
-			reason: `VM "a" cannot restart: its datastore "ds1" failed`},
+			reason: `VM "a" stays down: its datastore "ds1" failed`},
 		{name: "a standalone host has no HA",
 			snap: newEstate("c", slot1).host("solo", "", 4, 8192).vm("a", "solo", 0, 1024).snap(),
 			fail: analysis.Failure{Hosts: []inventory.HostName{"solo"}}, verdict: analysis.Unsafe,
-			reason: `VM "a" cannot restart: host "solo" is in no cluster or standby group`},
+			reason: `VM "a" stays down: host "solo" is in no cluster or standby group`},
 		{name: "hosts that do not mount the VM's datastore are not targets",
 			snap: newEstate("c", slot1).host("h1", "c", 4, 8192).host("h2", "c", 4, 8192).vm("a", "h1", 0, 1024).
 				with(func(e *inventory.Estate) {
@@ -75,12 +75,12 @@ func TestFailureScenarios(t *testing.T) {
 					e.VMs[0].Datastores = []inventory.DatastoreName{"local-h1"}
 				}).snap(),
 			fail: analysis.Failure{Hosts: []inventory.HostName{"h1"}}, verdict: analysis.Unsafe,
-			reason: `VM "a" has no surviving, available host that mounts its datastores among the peers of "h1"`},
+			reason: `VM "a" has no eligible host: h1 fails in this scenario; h2 does not mount datastore "local-h1" that VM "a" is on`},
 		{name: "hosts in maintenance take nothing",
 			snap: newEstate("c", slot1).host("h1", "c", 4, 8192).host("h2", "c", 4, 8192).vm("a", "h1", 0, 1024).
 				with(func(e *inventory.Estate) { e.Hosts[1].Maintenance = true }).snap(),
 			fail: analysis.Failure{Hosts: []inventory.HostName{"h1"}}, verdict: analysis.Unsafe,
-			reason: `VM "a" has no surviving, available host that mounts its datastores among the peers of "h1"`},
+			reason: `VM "a" has no eligible host: h1 fails in this scenario; h2 is in maintenance mode`},
 		{name: "every VM off is safe",
 			snap: newEstate("c", slot1).host("h1", "c", 4, 8192).host("h2", "c", 4, 8192).vm("a", "h1", 0, 1024).
 				with(func(e *inventory.Estate) { e.VMs[0].Power = inventory.PoweredOff }).snap(),

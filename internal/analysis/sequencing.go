@@ -24,6 +24,8 @@ type Sequence struct {
 	// Shortfalls prove an unsafe verdict when the desired layout itself puts
 	// more on a host than it may carry: requested is what moves in, used what stays.
 	Shortfalls []Shortfall `json:"shortfalls,omitempty"`
+	// Refusals say why the placement rule refuses a desired target.
+	Refusals []Refusal `json:"refusals,omitempty"`
 }
 
 // SequenceMoves turns the current layout into the desired one (VM → host) in
@@ -54,15 +56,10 @@ func SequenceMoves(s *inventory.Snapshot, p Policy, desired map[inventory.VMName
 	}
 	slices.Sort(pending)
 	for _, vm := range pending {
-		to := w.hostIdx[desired[vm]]
-		switch h := w.hosts[to]; {
-		case w.failover[to]:
-			return Sequence{Verdict: Unsafe, Waves: [][]Move{}, Reason: fmt.Sprintf("VM %q: host %q is a dedicated failover host; vSphere powers on and migrates no VM onto it", vm, h.Name)}
-		case !h.Available():
-			return Sequence{Verdict: Unsafe, Waves: [][]Move{}, Reason: fmt.Sprintf("VM %q: host %q takes no VM (connection %s, maintenance %t)", vm, h.Name, h.Connection, h.Maintenance)}
-		}
-		if v, _ := s.VM(vm); !w.mountsAll(to, v) {
-			return Sequence{Verdict: Unsafe, Waves: [][]Move{}, Reason: fmt.Sprintf("VM %q: host %q does not mount all of its datastores %v", vm, w.hosts[to].Name, v.Datastores)}
+		// The placement rule's static checkers: available, not a dedicated
+		// failover host, datastores mounted, required VM-Host rules kept.
+		if r := w.staticRefusals(migration, w.vmIdx[vm], w.hostIdx[desired[vm]]); len(r) > 0 {
+			return Sequence{Verdict: Unsafe, Waves: [][]Move{}, Refusals: r, Reason: fmt.Sprintf("VM %q: host %q %s", vm, desired[vm], joinReasons(r))}
 		}
 	}
 	if sf := w.finalShortfalls(desired, where); len(sf) > 0 {
@@ -101,10 +98,6 @@ func (w *world) wave(pending []inventory.VMName, desired map[inventory.VMName]in
 	for _, vm := range pending {
 		v, _ := w.snap.VM(vm)
 		from, to := where[vm], w.hostIdx[desired[vm]]
-		if !w.hosts[to].Available() || !w.mountsAll(to, v) {
-			rest = append(rest, vm)
-			continue
-		}
 		d := w.demandOf(v, to)
 		if d != (Resources{}) && len(d.exceeds(free[to])) > 0 { // a powered-off VM adds nothing, even to a full host
 			rest = append(rest, vm)
@@ -131,8 +124,8 @@ func (w *world) park(blocked []inventory.VMName, desired map[inventory.VMName]in
 	for _, vm := range blocked {
 		v, _ := w.snap.VM(vm)
 		from := where[vm]
-		for _, h := range w.peers[w.hosts[from].Name] {
-			if h == from || targets[h] || w.failover[h] || !w.hosts[h].Available() || !w.mountsAll(h, v) {
+		for _, h := range w.moveDomain(from) {
+			if h == from || targets[h] || len(w.staticRefusals(evacuation, w.vmIdx[vm], h, from)) > 0 {
 				continue
 			}
 			d := w.demandOf(v, h)

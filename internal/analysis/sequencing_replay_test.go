@@ -200,7 +200,7 @@ func TestSequenceProofs(t *testing.T) {
 	e.VMs[0].Datastores = []inventory.DatastoreName{"local-h1"}
 	s2 = inventory.MustNew(e)
 	seq = analysis.SequenceMoves(s2, p, map[inventory.VMName]inventory.HostName{"a": "h3"})
-	if seq.Verdict != analysis.Unsafe || seq.Reason != `VM "a": host "h3" does not mount all of its datastores [local-h1]` {
+	if seq.Verdict != analysis.Unsafe || seq.Reason != `VM "a": host "h3" does not mount datastore "local-h1" that VM "a" is on` {
 		t.Errorf("unmounted datastore: %+v", seq)
 	}
 	// A powered-off VM adds nothing: it moves even onto a host already over capacity.

@@ -61,7 +61,7 @@ func TestDedicatedFailoverHostsTakeNoPlannedVM(t *testing.T) {
 	})
 	t.Run("sequencing onto it", func(t *testing.T) {
 		seq := analysis.SequenceMoves(s, p, map[inventory.VMName]inventory.HostName{"a": "h3"})
-		if seq.Verdict != analysis.Unsafe || seq.Reason != `VM "a": host "h3" is a dedicated failover host; vSphere powers on and migrates no VM onto it` || len(seq.Waves) != 0 {
+		if seq.Verdict != analysis.Unsafe || seq.Reason != `VM "a": host "h3" is a dedicated HA failover host of cluster "c": vSphere keeps it empty` || len(seq.Waves) != 0 {
 			t.Errorf("%+v", seq)
 		}
 	})
@@ -71,7 +71,7 @@ func TestDedicatedFailoverHostsTakeNoPlannedVM(t *testing.T) {
 			t.Fatal(err)
 		}
 		seq := analysis.SequenceMoves(m, p, map[inventory.VMName]inventory.HostName{"a": "h2"})
-		if seq.Verdict != analysis.Unsafe || seq.Reason != `VM "a": host "h2" takes no VM (connection connected, maintenance true)` {
+		if seq.Verdict != analysis.Unsafe || seq.Reason != `VM "a": host "h2" is in maintenance mode` {
 			t.Errorf("%+v", seq)
 		}
 	})
@@ -254,7 +254,7 @@ func TestLosingAServerMemberWithoutStandbyIsUnsafe(t *testing.T) {
 			e.StandbyGroups = []inventory.StandbyGroup{{Name: "g", Active: []inventory.HostName{"db2"}, Standby: []inventory.HostName{"sb"}, Tolerate: 1}}
 		}).snap()
 	sc := analysis.Fail(s, analysis.DefaultPolicy(), analysis.Failure{Hosts: []inventory.HostName{"db1"}})
-	if sc.Verdict != analysis.Unsafe || sc.Reason != `server "db1" of business system(s) erp fails and nothing takes over: it is in no cluster or standby group` {
+	if sc.Verdict != analysis.Unsafe || sc.Reason != `server "db1" of business system(s) erp fails and nothing takes over: host "db1" is in no cluster or standby group` {
 		t.Errorf("%s: %s", sc.Verdict, sc.Reason)
 	}
 	// db2 has a standby: the standby check decides; no VM restarts here.

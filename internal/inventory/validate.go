@@ -98,7 +98,7 @@ func (e Estate) validate() error {
 		hostCluster[h.Name] = h.Cluster
 	}
 	for i, c := range e.Clusters {
-		e.validateCluster(v, fmt.Sprintf("clusters[%d] %q", i, c.Name), c, hosts, hostCluster)
+		validateCluster(v, fmt.Sprintf("clusters[%d] %q", i, c.Name), c, hosts, vms, hostCluster)
 	}
 	for i, h := range e.Hosts {
 		path := fmt.Sprintf("hosts[%d] %q", i, h.Name)
@@ -165,7 +165,7 @@ func (e Estate) validate() error {
 	return errors.Join(v.errs...)
 }
 
-func (e Estate) validateCluster(v *validator, path string, c Cluster, hosts map[HostName]bool, hostCluster map[HostName]ClusterName) {
+func validateCluster(v *validator, path string, c Cluster, hosts map[HostName]bool, vms map[VMName]bool, hostCluster map[HostName]ClusterName) {
 	ac := c.HA.AdmissionControl
 	oneOf(v, path+".ha.admission_control.policy", ac.Policy, AdmissionPolicies)
 	v.nonNegative(path+".ha.admission_control", map[string]int64{"host_failures": int64(ac.HostFailures),
@@ -186,7 +186,7 @@ func (e Estate) validateCluster(v *validator, path string, c Cluster, hosts map[
 	if c.DRS.AutomationLevel != "" {
 		oneOf(v, path+".drs.automation_level", c.DRS.AutomationLevel, DRSClusterAutomations)
 	}
-	e.validateRules(v, path, c, hostCluster)
+	validateRules(v, path, c, vms, hostCluster)
 	for j, h := range ac.FailoverHosts {
 		p := fmt.Sprintf("%s.ha.admission_control.failover_hosts[%d]", path, j)
 		if !hosts[h] {

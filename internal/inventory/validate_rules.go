@@ -5,11 +5,7 @@ import "fmt"
 // validateRules checks a cluster's DRS groups and rules: names unique within
 // the cluster (vSphere keeps VM and host groups in one namespace), members
 // known, host group members in this cluster, and each rule shaped for its kind.
-func (e Estate) validateRules(v *validator, path string, c Cluster, hostCluster map[HostName]ClusterName) {
-	vms := make(map[VMName]bool, len(e.VMs))
-	for _, m := range e.VMs {
-		vms[m.Name] = true
-	}
+func validateRules(v *validator, path string, c Cluster, vms map[VMName]bool, hostCluster map[HostName]ClusterName) {
 	groups := map[string]string{} // group name → "vm" or "host"
 	group := func(p, name, kind string) {
 		switch {
