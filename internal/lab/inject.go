@@ -137,3 +137,13 @@ func (f *taskFaults) take(method string, obj mo.Entity) types.BaseMethodFault {
 
 // InsufficientResources is the fault vCenter gives when a host cannot take a VM, for FailNextTask.
 var InsufficientResources = types.InsufficientResourcesFault{}
+
+// HostRef returns the managed object id vCenter gave a seeded host (host-42), empty if unknown.
+func (l *Lab) HostRef(name inventory.HostName) string { return l.dc.hosts[name].Value }
+
+// VMRef returns the managed object id vCenter gave a seeded VM (vm-42), empty
+// if unknown. VMs are created in parallel, so ids differ from run to run.
+func (l *Lab) VMRef(name inventory.VMName) string { return l.dc.vms[name].Value }
+
+// ClusterRef returns the managed object id vCenter gave a seeded cluster (domain-c42), empty if unknown.
+func (l *Lab) ClusterRef(name inventory.ClusterName) string { return l.dc.clusters[name].Value }

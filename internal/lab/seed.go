@@ -85,8 +85,10 @@ func (s *seeder) clusters() error {
 			return fmt.Errorf("cluster %q: %w", c.Name, err)
 		}
 		s.out.clusters[c.Name] = cluster.Reference()
+		setVCenterDefaults(s.reg.Get(cluster.Reference()).(*simulator.ClusterComputeResource))
 	}
-	// HA settings name failover hosts, so they are applied once the hosts exist (hostStates).
+	// HA settings name failover hosts and rules name VMs, so clusters are
+	// configured once everything exists (configureClusters).
 	return nil
 }
 
@@ -269,8 +271,8 @@ func (s *seeder) finishVM(vm *simulator.VirtualMachine, v inventory.VM) {
 	}
 }
 
-// hostStates applies connection, maintenance and cluster HA/DRS settings last:
-// the simulator refuses to create VMs on a host in maintenance.
+// hostStates applies connection and maintenance last: the simulator refuses to
+// create VMs on a host in maintenance.
 func (s *seeder) hostStates() error {
 	for _, h := range s.snap.Hosts() {
 		ref, ok := s.out.hosts[h.Name]
@@ -282,10 +284,6 @@ func (s *seeder) hostStates() error {
 		host.Runtime.ConnectionState = connectionState(h.Connection)
 		host.Summary.Runtime = &host.Runtime
 		setHostUsage(host, h.CPUUsageMHz, h.MemoryUsageMB)
-	}
-	for _, c := range s.snap.Clusters() {
-		cluster := s.reg.Get(s.out.clusters[c.Name]).(*simulator.ClusterComputeResource)
-		setClusterConfig(cluster, c, s.out.hosts)
 	}
 	return nil
 }

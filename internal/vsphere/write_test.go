@@ -52,11 +52,13 @@ func TestWrites(t *testing.T) {
 		t.Error("esx-05 is still in maintenance")
 	}
 
+	// Host monitoring and the default restart priority are left unset: vCenter keeps its values.
 	ha := inventory.HAConfig{Enabled: true, AdmissionControl: inventory.AdmissionControl{
 		Policy: inventory.PolicyFailoverHosts, HostFailures: 1, FailoverHosts: []inventory.HostName{"esx-03"}}}
 	if err := c.SetHA(ctx, "prod", ha); err != nil {
 		t.Fatal(err)
 	}
+	ha.HostMonitoring, ha.DefaultRestartPriority = inventory.HostMonitoringEnabled, inventory.RestartMedium
 	if cl, _ := read().Cluster("prod"); !equalJSON(t, cl.HA, ha) {
 		t.Errorf("prod HA after SetHA = %+v, want %+v", cl.HA, ha)
 	}
