@@ -131,4 +131,3 @@ func TestTopologyHAOptionsAsVCenterKeepsThem(t *testing.T) {
 		t.Errorf("warnings = %q\nwant       %q", topo.Warnings, wantWarnings)
 	}
 }
-
