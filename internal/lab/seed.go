@@ -42,14 +42,18 @@ type seeder struct {
 // cannot set on a simulator (hardware size, usage, overhead) are set on the
 // simulator objects directly.
 func seed(ctx context.Context, c *vim25.Client, reg *simulator.Registry, snap *inventory.Snapshot, datacenter, dir string) (*seeded, error) {
-	finder := find.NewFinder(c)
-	dc, err := finder.DefaultDatacenter(ctx)
+	dc, err := find.NewFinder(c).DefaultDatacenter(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if err := rename(ctx, dc.Common, datacenter); err != nil {
 		return nil, err
 	}
+	return seedInto(ctx, c, reg, snap, dc, dir)
+}
+
+// seedInto builds the estate inside one datacenter.
+func seedInto(ctx context.Context, c *vim25.Client, reg *simulator.Registry, snap *inventory.Snapshot, dc *object.Datacenter, dir string) (*seeded, error) {
 	folders, err := dc.Folders(ctx)
 	if err != nil {
 		return nil, err

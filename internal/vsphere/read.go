@@ -3,6 +3,7 @@ package vsphere
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/vmware/govmomi/find"
@@ -50,6 +51,7 @@ func (c *Client) ReadTopology(ctx context.Context, datacenter string) (*Topology
 		return nil, fmt.Errorf("reading inventory from vCenter %s: %w", c.Server(), err)
 	}
 	estate, refs, warnings, err := convert(contents)
+	slices.Sort(warnings) // the property collector's order is not stable
 	if err != nil {
 		return nil, fmt.Errorf("inventory of vCenter %s: %w", c.Server(), err)
 	}
