@@ -51,4 +51,6 @@ func (d *Datacenter) VMRef(name inventory.VMName) string { return d.s.vms[name].
 func (d *Datacenter) ClusterRef(name inventory.ClusterName) string { return d.s.clusters[name].Value }
 
 // DatastoreRef returns the managed object id of a datastore of the datacenter, empty if unknown.
-func (d *Datacenter) DatastoreRef(name inventory.DatastoreName) string { return d.s.datastores[name].Value }
+func (d *Datacenter) DatastoreRef(name inventory.DatastoreName) string {
+	return d.s.datastores[name].Value
+}
