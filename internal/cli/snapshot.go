@@ -39,6 +39,9 @@ func Snapshot(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Error:", err)
 		return ExitBadInput
 	}
+	for _, w := range topo.Warnings {
+		fmt.Fprintln(stderr, "Warning:", w)
+	}
 	log.Info("read topology", "server", c.Server(), "hosts", len(topo.Estate.Hosts()), "vms", len(topo.Estate.VMs()), "round_trips", topo.RoundTrips)
 	if err := writeSnapshot(*output, stdout, topo.Estate); err != nil {
 		fmt.Fprintln(stderr, "Error:", err)

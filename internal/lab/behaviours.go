@@ -21,8 +21,9 @@ import (
 //     HostSystem.vm consistent (the simulator leaves the VM listed on its old host).
 //   - EnterMaintenanceMode_Task: refuse while powered-on VMs remain on the host,
 //     as vCenter does without DRS evacuation.
-//   - ReconfigureComputeResource_Task: persist HA admission control and the
-//     DRS settings the simulator drops silently.
+//   - ReconfigureComputeResource_Task: persist HA admission control, host
+//     monitoring, the default VM settings, the HA advanced options and the
+//     DRS settings the simulator drops silently (persist.go).
 func installBehaviours(reg *simulator.Registry, faults *taskFaults) {
 	reg.Handler = func(ctx *simulator.Context, m *simulator.Method) (mo.Reference, types.BaseMethodFault) {
 		w := wrapper(ctx, m, faults)
@@ -152,6 +153,9 @@ type labCluster struct {
 
 func (c *labCluster) ReconfigureComputeResourceTask(ctx *simulator.Context, req *types.ReconfigureComputeResource_Task) soap.HasFault {
 	release(ctx, c.Self)
+	if spec, ok := req.Spec.(*types.ClusterConfigSpecEx); ok {
+		prepareVMOverrideEdits(c.ConfigurationEx.(*types.ClusterConfigInfoEx), spec)
+	}
 	body := c.ClusterComputeResource.ReconfigureComputeResourceTask(ctx, req).(*methods.ReconfigureComputeResource_TaskBody)
 	inner := ctx.Map.Get(body.Res.Returnval).(*simulator.Task)
 	task := simulator.CreateTask(c.ClusterComputeResource, "reconfigureCluster", func(*simulator.Task) (types.AnyType, types.BaseMethodFault) {
@@ -166,32 +170,6 @@ func (c *labCluster) ReconfigureComputeResourceTask(ctx *simulator.Context, req 
 		return nil, nil
 	})
 	return &methods.ReconfigureComputeResource_TaskBody{Res: &types.ReconfigureComputeResource_TaskResponse{Returnval: task.Run(ctx)}}
-}
-
-// persistDropped applies the parts of a cluster spec the simulator ignores.
-func persistDropped(cfg *types.ClusterConfigInfoEx, spec *types.ClusterConfigSpecEx) {
-	if das := spec.DasConfig; das != nil {
-		if das.AdmissionControlPolicy != nil {
-			cfg.DasConfig.AdmissionControlPolicy = das.AdmissionControlPolicy
-		}
-		if das.FailoverLevel != 0 {
-			cfg.DasConfig.FailoverLevel = das.FailoverLevel
-		}
-		if das.HostMonitoring != "" {
-			cfg.DasConfig.HostMonitoring = das.HostMonitoring
-		}
-		if das.VmMonitoring != "" {
-			cfg.DasConfig.VmMonitoring = das.VmMonitoring
-		}
-	}
-	if drs := spec.DrsConfig; drs != nil {
-		if drs.VmotionRate != 0 {
-			cfg.DrsConfig.VmotionRate = drs.VmotionRate
-		}
-		if drs.EnableVmBehaviorOverrides != nil {
-			cfg.DrsConfig.EnableVmBehaviorOverrides = drs.EnableVmBehaviorOverrides
-		}
-	}
 }
 
 // failingTask serves one call whose task was told to fail (Lab.FailNextTask):

@@ -52,8 +52,9 @@ var demoSystems = []demoSystem{
 
 // Demo is the built-in demo estate (DESIGN.md §7): 3 clusters and 15 ESXi
 // hosts with 290 VMs in named business systems, physical database servers,
-// an N+1 cold-standby blade group, and the dmz cluster, whose memory
-// reservations no longer fit on three of its four hosts.
+// an N+1 cold-standby blade group, a required DRS rule (db-not-on-blades) and
+// the dmz cluster, whose memory reservations no longer fit on three of its
+// four hosts.
 func Demo() *inventory.Snapshot {
 	var e inventory.Estate
 	hostsOf := map[inventory.ClusterName][]inventory.HostName{}
@@ -90,7 +91,25 @@ func Demo() *inventory.Snapshot {
 		e.BusinessSystems = append(e.BusinessSystems, sys)
 	}
 	addDemoPhysical(&e)
+	addDemoRules(&e)
 	return inventory.MustNew(e)
+}
+
+// addDemoRules adds the kind of required rule real estates carry for
+// licensing: the data warehouse's database VMs are licensed for the rack
+// servers of prod-a only, so they must not run on its two blade hosts. The
+// VMs already run on rack hosts (esx-a01..a04), as vCenter would insist.
+func addDemoRules(e *inventory.Estate) {
+	for i := range e.Clusters {
+		if e.Clusters[i].Name != "prod-a" {
+			continue
+		}
+		c := &e.Clusters[i]
+		c.VMGroups = append(c.VMGroups, inventory.VMGroup{Name: "dwh-databases", VMs: []inventory.VMName{"dwh-01", "dwh-02", "dwh-03", "dwh-04"}})
+		c.HostGroups = append(c.HostGroups, inventory.HostGroup{Name: "blade-hosts", Hosts: []inventory.HostName{"esx-a05", "esx-a06"}})
+		c.Rules = append(c.Rules, inventory.Rule{Name: "db-not-on-blades", Kind: inventory.RuleMustNotRunOn,
+			VMGroup: "dwh-databases", HostGroup: "blade-hosts"})
+	}
 }
 
 // addDemoPhysical adds the servers vCenter does not manage: two physical

@@ -137,3 +137,44 @@ func (f *taskFaults) take(method string, obj mo.Entity) types.BaseMethodFault {
 
 // InsufficientResources is the fault vCenter gives when a host cannot take a VM, for FailNextTask.
 var InsufficientResources = types.InsufficientResourcesFault{}
+
+// HostRef returns the managed object id vCenter gave a seeded host (host-42), empty if unknown.
+func (l *Lab) HostRef(name inventory.HostName) string { return l.dc.hosts[name].Value }
+
+// VMRef returns the managed object id vCenter gave a seeded VM (vm-42), empty
+// if unknown. VMs are created in parallel, so ids differ from run to run.
+func (l *Lab) VMRef(name inventory.VMName) string { return l.dc.vms[name].Value }
+
+// ClusterRef returns the managed object id vCenter gave a seeded cluster (domain-c42), empty if unknown.
+func (l *Lab) ClusterRef(name inventory.ClusterName) string { return l.dc.clusters[name].Value }
+
+// DatastoreRef returns the managed object id vCenter gave a seeded datastore, empty if unknown.
+func (l *Lab) DatastoreRef(name inventory.DatastoreName) string { return l.dc.datastores[name].Value }
+
+// SetDatastoreSpace sets what vCenter reports as a datastore's capacity and
+// free space, in MiB, unchecked: real vCenters report impossible figures
+// after storage glitches, and the read must cope.
+func (l *Lab) SetDatastoreSpace(name inventory.DatastoreName, capacityMB, freeMB int64) error {
+	ref, ok := l.dc.datastores[name]
+	if !ok {
+		return fmt.Errorf("lab has no datastore %q", name)
+	}
+	ds := l.model.Map().Get(ref).(*simulator.Datastore)
+	l.model.Service.Context.WithLock(ds, func() {
+		ds.Summary.Capacity, ds.Summary.FreeSpace = capacityMB*mib, freeMB*mib
+	})
+	return nil
+}
+
+// SetVMMemoryReservation sets what vCenter reports as a VM's memory
+// reservation, in MiB, unchecked (it may exceed the VM's memory).
+func (l *Lab) SetVMMemoryReservation(name inventory.VMName, reservationMB int64) error {
+	vm, err := l.vm(name)
+	if err != nil {
+		return err
+	}
+	l.model.Service.Context.WithLock(vm, func() {
+		vm.Config.MemoryAllocation.Reservation = types.NewInt64(reservationMB)
+	})
+	return nil
+}

@@ -108,6 +108,9 @@ func (l *Lab) start(ctx context.Context, snap *inventory.Snapshot, opts Options)
 		return fmt.Errorf("seeding lab: %w", err)
 	}
 	installBehaviours(l.model.Map(), &l.faults)
+	if err := configureClusters(ctx, l.client, snap, l.dc); err != nil {
+		return fmt.Errorf("seeding lab: %w", err)
+	}
 
 	svc := l.model.Service
 	svc.RegisterEndpoints = true

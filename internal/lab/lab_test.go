@@ -227,3 +227,26 @@ func TestBuiltInEstates(t *testing.T) {
 		t.Errorf("unknown estate: %v", err)
 	}
 }
+
+// TestDemoRequiredRuleHolds: the demo's required rule is satisfied by the
+// demo's placement, as vCenter would insist for a must rule.
+func TestDemoRequiredRuleHolds(t *testing.T) {
+	demo, err := lab.BuiltIn("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prod, _ := demo.Cluster("prod-a")
+	if len(prod.Rules) != 1 || prod.Rules[0].Name != "db-not-on-blades" || prod.Rules[0].Kind != "must_not_run_on" || !prod.Rules[0].Active() {
+		t.Fatalf("prod-a rules = %+v, want the one enabled must_not_run_on rule db-not-on-blades", prod.Rules)
+	}
+	want := map[string]string{"dwh-01": "esx-a01", "dwh-02": "esx-a02", "dwh-03": "esx-a03", "dwh-04": "esx-a04"}
+	for _, name := range prod.VMGroups[0].VMs {
+		v, _ := demo.VM(name)
+		if string(v.Host) != want[string(name)] {
+			t.Errorf("%s runs on %s, want %s (a rack host, not a blade)", name, v.Host, want[string(name)])
+		}
+	}
+	if got := prod.HostGroups[0].Hosts; len(got) != 2 || got[0] != "esx-a05" || got[1] != "esx-a06" {
+		t.Errorf("blade-hosts = %v, want [esx-a05 esx-a06]", got)
+	}
+}

@@ -42,14 +42,18 @@ type seeder struct {
 // cannot set on a simulator (hardware size, usage, overhead) are set on the
 // simulator objects directly.
 func seed(ctx context.Context, c *vim25.Client, reg *simulator.Registry, snap *inventory.Snapshot, datacenter, dir string) (*seeded, error) {
-	finder := find.NewFinder(c)
-	dc, err := finder.DefaultDatacenter(ctx)
+	dc, err := find.NewFinder(c).DefaultDatacenter(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if err := rename(ctx, dc.Common, datacenter); err != nil {
 		return nil, err
 	}
+	return seedInto(ctx, c, reg, snap, dc, dir)
+}
+
+// seedInto builds the estate inside one datacenter.
+func seedInto(ctx context.Context, c *vim25.Client, reg *simulator.Registry, snap *inventory.Snapshot, dc *object.Datacenter, dir string) (*seeded, error) {
 	folders, err := dc.Folders(ctx)
 	if err != nil {
 		return nil, err
@@ -85,8 +89,10 @@ func (s *seeder) clusters() error {
 			return fmt.Errorf("cluster %q: %w", c.Name, err)
 		}
 		s.out.clusters[c.Name] = cluster.Reference()
+		setVCenterDefaults(s.reg.Get(cluster.Reference()).(*simulator.ClusterComputeResource))
 	}
-	// HA settings name failover hosts, so they are applied once the hosts exist (hostStates).
+	// HA settings name failover hosts and rules name VMs, so clusters are
+	// configured once everything exists (configureClusters).
 	return nil
 }
 
@@ -269,8 +275,8 @@ func (s *seeder) finishVM(vm *simulator.VirtualMachine, v inventory.VM) {
 	}
 }
 
-// hostStates applies connection, maintenance and cluster HA/DRS settings last:
-// the simulator refuses to create VMs on a host in maintenance.
+// hostStates applies connection and maintenance last: the simulator refuses to
+// create VMs on a host in maintenance.
 func (s *seeder) hostStates() error {
 	for _, h := range s.snap.Hosts() {
 		ref, ok := s.out.hosts[h.Name]
@@ -282,10 +288,6 @@ func (s *seeder) hostStates() error {
 		host.Runtime.ConnectionState = connectionState(h.Connection)
 		host.Summary.Runtime = &host.Runtime
 		setHostUsage(host, h.CPUUsageMHz, h.MemoryUsageMB)
-	}
-	for _, c := range s.snap.Clusters() {
-		cluster := s.reg.Get(s.out.clusters[c.Name]).(*simulator.ClusterComputeResource)
-		setClusterConfig(cluster, c, s.out.hosts)
 	}
 	return nil
 }

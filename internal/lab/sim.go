@@ -6,7 +6,6 @@ import (
 	"github.com/vmware/govmomi/vim25/types"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
-	"github.com/estate-tf/terraform-provider-estate/internal/vsphere"
 )
 
 // Setters for what the vSphere API cannot set on a simulator object. They
@@ -72,14 +71,5 @@ func connectionState(c inventory.Connection) types.HostSystemConnectionState {
 		return types.HostSystemConnectionStateDisconnected
 	default:
 		return types.HostSystemConnectionStateConnected
-	}
-}
-
-func setClusterConfig(cluster *simulator.ClusterComputeResource, c inventory.Cluster, hosts map[inventory.HostName]types.ManagedObjectReference) {
-	cfg := cluster.ConfigurationEx.(*types.ClusterConfigInfoEx)
-	cfg.DasConfig = vsphere.DasFromHA(c.HA, hosts)
-	cfg.DrsConfig.Enabled = types.NewBool(c.DRS.Enabled)
-	if c.DRS.Behavior != "" {
-		cfg.DrsConfig.DefaultVmBehavior = types.DrsBehavior(c.DRS.Behavior)
 	}
 }

@@ -28,9 +28,15 @@ func (d *providerData) topology(ctx context.Context) (*vsphere.Topology, diag.Di
 		diags.AddError("Cannot read the estate from vCenter", err.Error())
 		return nil, diags
 	}
+	// Every resource and data source reads through here, so each sees what the
+	// read had to correct (a Terraform command shows a repeated warning once per
+	// object that reports it).
+	for _, w := range t.Warnings {
+		diags.AddWarning("vCenter reported a value the estate could not use as is", w)
+	}
 	tflog.Debug(ctx, "estate topology", map[string]any{
 		"datacenter": d.datacenter, "hosts": len(t.Estate.Hosts()), "vms": len(t.Estate.VMs()),
-		"soap_round_trips": t.RoundTrips, "read_at": t.ReadAt,
+		"soap_round_trips": t.RoundTrips, "read_at": t.ReadAt, "warnings": len(t.Warnings),
 	})
 	return t, diags
 }

@@ -29,12 +29,20 @@ func TestAccTopology(t *testing.T) {
 							"admission_control_policy": knownvalue.StringExact("percentage"), "host_failures": knownvalue.Int64Exact(0),
 							"drs_enabled": knownvalue.Bool(false), "hosts": strings("esx-04", "esx-05"),
 							"cpu_capacity_mhz": knownvalue.Int64Exact(32000), "memory_mb": knownvalue.Int64Exact(262144),
+							"host_monitoring": knownvalue.StringExact("enabled"), "default_restart_priority": knownvalue.StringExact("medium"),
+							"respect_vm_anti_affinity_rules": knownvalue.Bool(true), "vm_cpu_min_mhz": knownvalue.Int64Exact(32),
+							"vm_memory_min_mb": knownvalue.Int64Exact(0), "drs_automation_level": knownvalue.StringExact("fully_automated"),
+							"vm_groups": knownvalue.ListExact(nil), "host_groups": knownvalue.ListExact(nil), "rules": knownvalue.ListExact(nil),
 						}),
 						knownvalue.ObjectExact(map[string]knownvalue.Check{
 							"name": knownvalue.StringExact("prod"), "ha_enabled": knownvalue.Bool(true),
 							"admission_control_policy": knownvalue.StringExact("slot"), "host_failures": knownvalue.Int64Exact(1),
 							"drs_enabled": knownvalue.Bool(true), "hosts": strings("esx-01", "esx-02", "esx-03"),
 							"cpu_capacity_mhz": knownvalue.Int64Exact(38400 + 38400 + 62400), "memory_mb": knownvalue.Int64Exact(262144*2 + 524288),
+							"host_monitoring": knownvalue.StringExact("enabled"), "default_restart_priority": knownvalue.StringExact("medium"),
+							"respect_vm_anti_affinity_rules": knownvalue.Bool(true), "vm_cpu_min_mhz": knownvalue.Int64Exact(32),
+							"vm_memory_min_mb": knownvalue.Int64Exact(0), "drs_automation_level": knownvalue.StringExact("fully_automated"),
+							"vm_groups": knownvalue.ListExact(nil), "host_groups": knownvalue.ListExact(nil), "rules": knownvalue.ListExact(nil),
 						}),
 					})),
 					// esx-01: web-01 on (2 vCPU, 4 GiB, reservations 500 MHz / 1024+64 MiB), batch-01 off.
@@ -56,6 +64,7 @@ func TestAccTopology(t *testing.T) {
 						"power": knownvalue.StringExact("on"), "vcpu": knownvalue.Int64Exact(2), "memory_mb": knownvalue.Int64Exact(4096),
 						"cpu_reservation_mhz": knownvalue.Int64Exact(500), "memory_reservation_mb": knownvalue.Int64Exact(1024),
 						"memory_overhead_mb": knownvalue.Int64Exact(64), "datastores": strings("san-prod"), "tags": strings("tier/web"),
+						"ha_restart_priority": knownvalue.StringExact(""), "drs_automation": knownvalue.StringExact(""),
 					})),
 					statecheck.ExpectKnownValue("data.estate_topology.live", tfjsonpath.New("datastores").AtSliceIndex(1), knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"name": knownvalue.StringExact("san-prod"), "capacity_mb": knownvalue.Int64Exact(2097152), "free_mb": knownvalue.Int64Exact(1048576),

@@ -19,10 +19,33 @@ type clusterModel struct {
 	Hosts                  []string     `tfsdk:"hosts"`
 	CPUCapacityMHz         types.Int64  `tfsdk:"cpu_capacity_mhz"`
 	MemoryMB               types.Int64  `tfsdk:"memory_mb"`
+
+	HostMonitoring             types.String     `tfsdk:"host_monitoring"`
+	DefaultRestartPriority     types.String     `tfsdk:"default_restart_priority"`
+	RespectVMAntiAffinityRules types.Bool       `tfsdk:"respect_vm_anti_affinity_rules"`
+	VMCPUMinMHz                types.Int64      `tfsdk:"vm_cpu_min_mhz"`
+	VMMemoryMinMB              types.Int64      `tfsdk:"vm_memory_min_mb"`
+	DRSAutomationLevel         types.String     `tfsdk:"drs_automation_level"`
+	VMGroups                   []vmGroupModel   `tfsdk:"vm_groups"`
+	HostGroups                 []hostGroupModel `tfsdk:"host_groups"`
+	Rules                      []ruleModel      `tfsdk:"rules"`
 }
 
 func clusterAttributes() map[string]schema.Attribute {
-	return map[string]schema.Attribute{
+	attrs := map[string]schema.Attribute{
+		"host_monitoring": computedString("vSphere HA host monitoring: " + list(inventory.HostMonitorings) +
+			". With `disabled`, HA restarts nothing when a host fails."),
+		"default_restart_priority": computedString("HA restart priority of VMs without an override: " + list(inventory.RestartPriorities) +
+			" (`disabled`: HA does not restart them)."),
+		"respect_vm_anti_affinity_rules": computedBool("HA advanced option `das.respectvmvmantiaffinityrules`: whether HA keeps VM-VM anti-affinity rules when it restarts VMs (vSphere's default `true`)."),
+		"vm_cpu_min_mhz":                 computedInt("HA advanced option `das.vmcpuminmhz`: the CPU, in MHz, a VM without a CPU reservation counts for in slot sizing (vSphere's default 32)."),
+		"vm_memory_min_mb":               computedInt("HA advanced option `das.vmmemoryminmb`: the memory, in MiB, a VM without a memory reservation counts for in slot sizing (vSphere's default 0)."),
+		"drs_automation_level":           computedString("DRS automation level: " + list(inventory.DRSClusterAutomations) + "; empty if vCenter reports none."),
+	}
+	for k, v := range groupAndRuleAttributes() {
+		attrs[k] = v
+	}
+	for k, v := range map[string]schema.Attribute{
 		"name":                     computedString("Cluster name."),
 		"ha_enabled":               computedBool("Whether vSphere HA is enabled."),
 		"admission_control_policy": computedString("HA admission-control policy: " + list(inventory.AdmissionPolicies) + "."),
@@ -31,7 +54,10 @@ func clusterAttributes() map[string]schema.Attribute {
 		"hosts":                    computedStrings("Names of the cluster's hosts."),
 		"cpu_capacity_mhz":         computedInt("Σ host CPU capacity (cores × MHz per core), in MHz."),
 		"memory_mb":                computedInt("Σ host memory, in MiB."),
+	} {
+		attrs[k] = v
 	}
+	return attrs
 }
 
 func clustersOf(s *inventory.Snapshot) []clusterModel {
@@ -42,6 +68,14 @@ func clustersOf(s *inventory.Snapshot) []clusterModel {
 			AdmissionControlPolicy: types.StringValue(string(c.HA.AdmissionControl.Policy)),
 			HostFailures:           types.Int64Value(int64(c.HA.AdmissionControl.HostFailures)),
 			DRSEnabled:             types.BoolValue(c.DRS.Enabled), Hosts: []string{},
+			HostMonitoring:         types.StringValue(string(c.HA.HostMonitoring)),
+			DefaultRestartPriority: types.StringValue(string(c.HA.DefaultRestartPriority)),
+			// The options' effective values: vSphere's default when the option is not set.
+			RespectVMAntiAffinityRules: types.BoolValue(c.HA.Options.RespectsVMAntiAffinity()),
+			VMCPUMinMHz:                types.Int64Value(c.HA.Options.MinCPUMHz()),
+			VMMemoryMinMB:              types.Int64Value(c.HA.Options.MinMemoryMB()),
+			DRSAutomationLevel:         types.StringValue(string(c.DRS.AutomationLevel)),
+			VMGroups:                   vmGroupsOf(c), HostGroups: hostGroupsOf(c), Rules: rulesOf(c),
 		}
 		var cpu, mem int64
 		for _, h := range s.HostsIn(c.Name) {
@@ -131,6 +165,8 @@ type vmModel struct {
 	MemoryOverheadMB    types.Int64  `tfsdk:"memory_overhead_mb"`
 	Datastores          []string     `tfsdk:"datastores"`
 	Tags                []string     `tfsdk:"tags"`
+	HARestartPriority   types.String `tfsdk:"ha_restart_priority"`
+	DRSAutomation       types.String `tfsdk:"drs_automation"`
 }
 
 func vmAttributes() map[string]schema.Attribute {
@@ -146,6 +182,10 @@ func vmAttributes() map[string]schema.Attribute {
 		"memory_overhead_mb":    computedInt("Memory overhead needed to power on, in MiB."),
 		"datastores":            computedStrings("Datastores holding the VM's files."),
 		"tags":                  computedStrings("vSphere tags on the VM, as `category/tag`."),
+		"ha_restart_priority": computedString("The VM's HA restart priority override: " + list(inventory.RestartPriorities) +
+			"; empty when the VM uses its cluster's `default_restart_priority`."),
+		"drs_automation": computedString("The VM's DRS automation override: " + list(inventory.DRSVMAutomations) +
+			" (`disabled`: DRS leaves the VM alone); empty when the VM uses its cluster's level."),
 	}
 }
 
@@ -158,6 +198,7 @@ func vmsOf(s *inventory.Snapshot) []vmModel {
 			VCPU: types.Int64Value(int64(v.VCPU)), MemoryMB: types.Int64Value(v.MemoryMB),
 			CPUReservationMHz: types.Int64Value(v.CPUReservationMHz), MemoryReservationMB: types.Int64Value(v.MemoryReservationMB),
 			MemoryOverheadMB: types.Int64Value(v.MemoryOverheadMB), Datastores: strs(v.Datastores), Tags: strs(v.Tags),
+			HARestartPriority: types.StringValue(string(v.RestartPriority)), DRSAutomation: types.StringValue(string(v.DRSAutomation)),
 		})
 	}
 	return out

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -114,8 +115,16 @@ func (r *VMPlacementResource) place(ctx context.Context, m *vmPlacementModel, di
 		return
 	}
 	vm, host := inventory.VMName(m.VM.ValueString()), inventory.HostName(m.Host.ValueString())
-	if v, ok := topo.Estate.VM(vm); !ok || v.Host != host {
-		err := r.data.cache.Client().MoveVM(ctx, vm, host)
+	v, vmOK := topo.Estate.VM(vm)
+	h, hostOK := topo.Estate.Host(host)
+	if !vmOK || !hostOK {
+		// ModifyPlan checked both against this read; they vanished since.
+		diags.AddError("Cannot move the VM", fmt.Sprintf("vCenter no longer has VM %q or host %q", vm, host))
+		return
+	}
+	if v.Host != host {
+		// Addressed by managed object id: a name may repeat across folders and datacenters.
+		err := r.data.cache.Client().MoveVM(ctx, v, h)
 		r.data.cache.Invalidate()
 		if err != nil {
 			diags.AddError("Cannot move the VM", err.Error())

@@ -19,72 +19,117 @@ type names struct {
 	vms        map[types.ManagedObjectReference]inventory.VMName
 }
 
-// convert turns one bulk read into an estate. Objects are decoded by type in
-// dependency order so every reference resolves to a name.
-func convert(contents []types.ObjectContent) (inventory.Estate, names, error) {
-	byKind := map[string][]types.ObjectContent{}
-	for _, oc := range contents {
-		byKind[oc.Obj.Type] = append(byKind[oc.Obj.Type], oc)
+// decoded is one bulk read decoded into govmomi's mo types, by kind.
+type decoded struct {
+	clusters   []mo.ClusterComputeResource
+	hosts      []mo.HostSystem
+	datastores []mo.Datastore
+	vms        []mo.VirtualMachine
+}
+
+// convert turns one bulk read into an estate, with a warning for every value
+// it had to correct or leave out (see sanitize.go). Names are made unique
+// first (names.go), so every reference resolves to the name the estate uses.
+func convert(contents []types.ObjectContent) (inventory.Estate, names, []string, error) {
+	var e inventory.Estate
+	d, err := decode(contents)
+	if err != nil {
+		return e, names{}, nil, err
 	}
+	n := nameAll(d)
+	var w warnings
+	for _, ds := range d.datastores {
+		out := datastore(ds, n)
+		w.datastore(ds.Self.Value, &out)
+		e.Datastores = append(e.Datastores, out)
+	}
+	for _, h := range d.hosts {
+		out := host(h, n)
+		w.host(&out)
+		e.Hosts = append(e.Hosts, out)
+	}
+	for _, v := range d.vms {
+		out := virtualMachine(v, n)
+		w.vm(&out)
+		e.VMs = append(e.VMs, out)
+	}
+	for _, c := range d.clusters {
+		out, overrides, cw := cluster(c, n)
+		for _, msg := range cw {
+			w.addf("cluster %q (%s): %s", out.Name, c.Self.Value, msg)
+		}
+		applyOverrides(e.VMs, overrides)
+		e.Clusters = append(e.Clusters, out)
+	}
+	return e, n, w, nil
+}
+
+func decode(contents []types.ObjectContent) (decoded, error) {
+	var d decoded
+	for _, oc := range contents {
+		var err error
+		switch oc.Obj.Type {
+		case "ClusterComputeResource":
+			err = appendLoaded(&d.clusters, oc)
+		case "HostSystem":
+			err = appendLoaded(&d.hosts, oc)
+		case "Datastore":
+			err = appendLoaded(&d.datastores, oc)
+		case "VirtualMachine":
+			var v mo.VirtualMachine
+			if v, err = load[mo.VirtualMachine](oc); err == nil && runs(v) {
+				d.vms = append(d.vms, v)
+			}
+		}
+		if err != nil {
+			return d, fmt.Errorf("decoding %s %s: %w", oc.Obj.Type, oc.Obj.Value, err)
+		}
+	}
+	return d, nil
+}
+
+// runs leaves out templates and orphaned VMs: they run nowhere.
+func runs(v mo.VirtualMachine) bool {
+	return v.Config != nil && !v.Config.Template && v.Runtime.Host != nil
+}
+
+func appendLoaded[T any](dst *[]T, oc types.ObjectContent) error {
+	v, err := load[T](oc)
+	if err == nil {
+		*dst = append(*dst, v)
+	}
+	return err
+}
+
+// nameAll gives every object of each kind a unique name.
+func nameAll(d decoded) names {
 	n := names{
 		clusters:   map[types.ManagedObjectReference]inventory.ClusterName{},
 		hosts:      map[types.ManagedObjectReference]inventory.HostName{},
 		datastores: map[types.ManagedObjectReference]inventory.DatastoreName{},
 		vms:        map[types.ManagedObjectReference]inventory.VMName{},
 	}
-	var e inventory.Estate
-	var clusters []mo.ClusterComputeResource
-	for _, oc := range byKind["ClusterComputeResource"] {
-		c, err := load[mo.ClusterComputeResource](oc)
-		if err != nil {
-			return e, n, err
-		}
-		n.clusters[c.Self] = inventory.ClusterName(c.Name)
-		clusters = append(clusters, c)
-	}
-	for _, oc := range byKind["Datastore"] {
-		d, err := load[mo.Datastore](oc)
-		if err != nil {
-			return e, n, err
-		}
-		n.datastores[d.Self] = inventory.DatastoreName(d.Name)
-		e.Datastores = append(e.Datastores, datastore(d))
-	}
-	for _, oc := range byKind["HostSystem"] {
-		h, err := load[mo.HostSystem](oc)
-		if err != nil {
-			return e, n, err
-		}
-		n.hosts[h.Self] = inventory.HostName(h.Name)
-		e.Hosts = append(e.Hosts, host(h, n))
-	}
-	for _, c := range clusters {
-		e.Clusters = append(e.Clusters, cluster(c, n))
-	}
-	seen := map[inventory.VMName]bool{}
-	for _, oc := range byKind["VirtualMachine"] {
-		v, err := load[mo.VirtualMachine](oc)
-		if err != nil {
-			return e, n, err
-		}
-		if v.Config == nil || v.Config.Template || v.Runtime.Host == nil {
-			continue // templates and orphaned VMs run nowhere
-		}
-		vm := virtualMachine(v, n)
-		if seen[vm.Name] {
-			// vCenter allows equal names in different folders; the estate needs unique ones.
-			vm.Name = inventory.VMName(fmt.Sprintf("%s (%s)", vm.Name, v.Self.Value))
-		}
-		seen[vm.Name] = true
-		n.vms[v.Self] = vm.Name
-		e.VMs = append(e.VMs, vm)
-	}
-	return e, n, nil
+	fill(n.clusters, d.clusters, func(c mo.ClusterComputeResource) (types.ManagedObjectReference, string) { return c.Self, c.Name })
+	fill(n.hosts, d.hosts, func(h mo.HostSystem) (types.ManagedObjectReference, string) { return h.Self, h.Name })
+	fill(n.datastores, d.datastores, func(s mo.Datastore) (types.ManagedObjectReference, string) { return s.Self, s.Name })
+	fill(n.vms, d.vms, func(v mo.VirtualMachine) (types.ManagedObjectReference, string) { return v.Self, v.Name })
+	return n
 }
 
-func datastore(d mo.Datastore) inventory.Datastore {
+func fill[N ~string, T any](dst map[types.ManagedObjectReference]N, objects []T, key func(T) (types.ManagedObjectReference, string)) {
+	plain := make(map[types.ManagedObjectReference]string, len(objects))
+	for _, o := range objects {
+		ref, name := key(o)
+		plain[ref] = name
+	}
+	for ref, name := range uniqueNames(plain) {
+		dst[ref] = N(name)
+	}
+}
+
+func datastore(d mo.Datastore, n names) inventory.Datastore {
 	return inventory.Datastore{
-		Name:       inventory.DatastoreName(d.Name),
+		Name:       n.datastores[d.Self],
 		CapacityMB: d.Summary.Capacity / mib,
 		FreeMB:     d.Summary.FreeSpace / mib,
 	}
@@ -92,7 +137,8 @@ func datastore(d mo.Datastore) inventory.Datastore {
 
 func host(h mo.HostSystem, n names) inventory.Host {
 	out := inventory.Host{
-		Name:        inventory.HostName(h.Name),
+		Name:        n.hosts[h.Self],
+		Ref:         h.Self.Value,
 		Kind:        inventory.KindESXi,
 		Connection:  connection(h.Runtime.ConnectionState),
 		Maintenance: h.Runtime.InMaintenanceMode,
@@ -128,7 +174,8 @@ func connection(s types.HostSystemConnectionState) inventory.Connection {
 
 func virtualMachine(v mo.VirtualMachine, n names) inventory.VM {
 	out := inventory.VM{
-		Name:          inventory.VMName(v.Name),
+		Name:          n.vms[v.Self],
+		Ref:           v.Self.Value,
 		Host:          n.hosts[*v.Runtime.Host],
 		Power:         power(v.Runtime.PowerState),
 		VCPU:          int(v.Config.Hardware.NumCPU),
@@ -164,17 +211,41 @@ func power(s types.VirtualMachinePowerState) inventory.Power {
 	}
 }
 
-func cluster(c mo.ClusterComputeResource, n names) inventory.Cluster {
-	out := inventory.Cluster{Name: inventory.ClusterName(c.Name)}
+// cluster converts a cluster's configuration; the per-VM overrides it holds
+// are returned for the VMs, keyed by reference.
+func cluster(c mo.ClusterComputeResource, n names) (inventory.Cluster, map[types.ManagedObjectReference]vmOverride, []string) {
+	out := inventory.Cluster{Name: n.clusters[c.Self]}
 	cfg, ok := c.ConfigurationEx.(*types.ClusterConfigInfoEx)
 	if !ok {
 		out.HA.AdmissionControl.Policy = inventory.PolicyDisabled
-		return out
+		return out, nil, nil
 	}
-	out.HA = HAFromDas(cfg.DasConfig, n.hosts)
-	out.DRS = inventory.DRSConfig{
-		Enabled:  cfg.DrsConfig.Enabled != nil && *cfg.DrsConfig.Enabled,
-		Behavior: string(cfg.DrsConfig.DefaultVmBehavior),
+	var all []string
+	ha, w := HAFromDas(cfg.DasConfig, n.hosts)
+	out.HA, all = ha, append(all, w...)
+	drs, w := DRSFromConfig(cfg.DrsConfig)
+	out.DRS, all = drs, append(all, w...)
+	out.VMGroups, out.HostGroups = GroupsFrom(cfg.Group, n.hosts, n.vms)
+	groups := map[string]bool{}
+	for _, g := range out.VMGroups {
+		groups[g.Name] = true
 	}
-	return out
+	for _, g := range out.HostGroups {
+		groups[g.Name] = true
+	}
+	rules, w := RulesFrom(cfg.Rule, n.vms, groups)
+	out.Rules, all = rules, append(all, w...)
+	overrides, w := vmOverridesFrom(cfg)
+	return out, overrides, append(all, w...)
+}
+
+func applyOverrides(vms []inventory.VM, overrides map[types.ManagedObjectReference]vmOverride) {
+	if len(overrides) == 0 {
+		return
+	}
+	for i := range vms {
+		if o, ok := overrides[types.ManagedObjectReference{Type: "VirtualMachine", Value: vms[i].Ref}]; ok {
+			vms[i].RestartPriority, vms[i].DRSAutomation = o.restart, o.drs
+		}
+	}
 }

@@ -6,16 +6,40 @@ import (
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 )
 
-// HAFromDas converts vSphere's HA configuration to the estate's.
-func HAFromDas(das types.ClusterDasConfigInfo, hosts map[types.ManagedObjectReference]inventory.HostName) inventory.HAConfig {
+// HAFromDas converts vSphere's HA configuration to the estate's. A value the
+// estate cannot hold (an unknown host monitoring state or restart priority, an
+// unparsable advanced option) is left unset, so vSphere's default applies, and
+// reported in the returned warnings.
+func HAFromDas(das types.ClusterDasConfigInfo, hosts map[types.ManagedObjectReference]inventory.HostName) (inventory.HAConfig, []string) {
 	out := inventory.HAConfig{
 		Enabled:          das.Enabled != nil && *das.Enabled,
-		AdmissionControl: inventory.AdmissionControl{Policy: inventory.PolicyDisabled},
+		AdmissionControl: admissionFromDas(das, hosts),
 	}
+	var warnings []string
+	warn := func(w string) { warnings = append(warnings, w) }
+	if m, ok := hostMonitoringFrom(das.HostMonitoring); ok {
+		out.HostMonitoring = m
+	} else {
+		warn(invalidValue("dasConfig.hostMonitoring", das.HostMonitoring, inventory.HostMonitorings, "enabled"))
+	}
+	if s := das.DefaultVmSettings; s != nil {
+		if p, ok := restartPriorityFrom(s.RestartPriority); ok {
+			out.DefaultRestartPriority = p
+		} else {
+			warn(invalidValue("dasConfig.defaultVmSettings.restartPriority", s.RestartPriority, inventory.RestartPriorities, "medium"))
+		}
+	}
+	opts, optWarnings := haOptionsFrom(das.Option)
+	out.Options = opts
+	warnings = append(warnings, optWarnings...)
+	return out, warnings
+}
+
+func admissionFromDas(das types.ClusterDasConfigInfo, hosts map[types.ManagedObjectReference]inventory.HostName) inventory.AdmissionControl {
+	ac := inventory.AdmissionControl{Policy: inventory.PolicyDisabled}
 	if das.AdmissionControlEnabled != nil && !*das.AdmissionControlEnabled {
-		return out
+		return ac
 	}
-	ac := &out.AdmissionControl
 	switch p := das.AdmissionControlPolicy.(type) {
 	case *types.ClusterFailoverLevelAdmissionControlPolicy:
 		ac.Policy, ac.HostFailures = inventory.PolicySlot, int(p.FailoverLevel)
@@ -33,16 +57,52 @@ func HAFromDas(das types.ClusterDasConfigInfo, hosts map[types.ManagedObjectRefe
 			}
 		}
 	}
-	return out
+	return ac
+}
+
+// hostMonitoringFrom maps ClusterDasConfigInfoServiceState; empty (not
+// reported) is accepted as unset.
+func hostMonitoringFrom(s string) (inventory.HostMonitoring, bool) {
+	switch s {
+	case "":
+		return "", true
+	case string(types.ClusterDasConfigInfoServiceStateEnabled):
+		return inventory.HostMonitoringEnabled, true
+	case string(types.ClusterDasConfigInfoServiceStateDisabled):
+		return inventory.HostMonitoringDisabled, true
+	}
+	return "", false
+}
+
+// restartPriorityFrom maps ClusterDasVmSettingsRestartPriority (and the
+// deprecated DasVmPriority, which spells the shared values the same way).
+// "clusterRestartPriority" means "use the cluster's default": no value.
+func restartPriorityFrom(s string) (inventory.RestartPriority, bool) {
+	switch s {
+	case "", string(types.ClusterDasVmSettingsRestartPriorityClusterRestartPriority):
+		return "", true
+	}
+	for _, p := range inventory.RestartPriorities {
+		if string(p) == s {
+			return p, true
+		}
+	}
+	return "", false
 }
 
 // DasFromHA converts the estate's HA configuration to vSphere's, for writes
-// and for seeding the lab.
+// and for seeding the lab. Unset fields stay unset, so a reconfiguration with
+// modify=true leaves vCenter's value alone.
 func DasFromHA(ha inventory.HAConfig, hosts map[inventory.HostName]types.ManagedObjectReference) types.ClusterDasConfigInfo {
 	ac := ha.AdmissionControl
 	das := types.ClusterDasConfigInfo{
 		Enabled:                 types.NewBool(ha.Enabled),
 		AdmissionControlEnabled: types.NewBool(ac.Policy != inventory.PolicyDisabled && ac.Policy != ""),
+		HostMonitoring:          string(ha.HostMonitoring),
+		Option:                  haOptionValues(ha.Options),
+	}
+	if ha.DefaultRestartPriority != "" {
+		das.DefaultVmSettings = &types.ClusterDasVmSettings{RestartPriority: string(ha.DefaultRestartPriority)}
 	}
 	switch ac.Policy {
 	case inventory.PolicySlot:

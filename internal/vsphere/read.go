@@ -3,6 +3,7 @@ package vsphere
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/vmware/govmomi/find"
@@ -21,6 +22,9 @@ type Topology struct {
 	Datacenter string // the filter used; empty for all datacenters
 	ReadAt     time.Time
 	RoundTrips int64 // SOAP calls the read cost
+	// Warnings name each value vCenter reported that the estate could not
+	// take as is, and what the read used instead (sanitize.go).
+	Warnings []string
 }
 
 // Properties read per object type. Keeping the list short keeps the read fast;
@@ -46,7 +50,8 @@ func (c *Client) ReadTopology(ctx context.Context, datacenter string) (*Topology
 	if err != nil {
 		return nil, fmt.Errorf("reading inventory from vCenter %s: %w", c.Server(), err)
 	}
-	estate, refs, err := convert(contents)
+	estate, refs, warnings, err := convert(contents)
+	slices.Sort(warnings) // the property collector's order is not stable
 	if err != nil {
 		return nil, fmt.Errorf("inventory of vCenter %s: %w", c.Server(), err)
 	}
@@ -57,7 +62,7 @@ func (c *Client) ReadTopology(ctx context.Context, datacenter string) (*Topology
 	if err != nil {
 		return nil, fmt.Errorf("inventory of vCenter %s is inconsistent: %w", c.Server(), err)
 	}
-	return &Topology{Estate: snap, Datacenter: datacenter, ReadAt: time.Now(), RoundTrips: c.roundTrips.Load() - before}, nil
+	return &Topology{Estate: snap, Datacenter: datacenter, ReadAt: time.Now(), RoundTrips: c.roundTrips.Load() - before, Warnings: warnings}, nil
 }
 
 // retrieveAll fetches every cluster, host, VM and datastore under the root

@@ -36,7 +36,7 @@ func TestTopologyReadsTheSeededEstate(t *testing.T) {
 		t.Errorf("hosts = %v (the physical db-phys-01 is not a vCenter host)", got)
 	}
 	h, _ := s.Host("esx-03")
-	want := inventory.Host{Name: "esx-03", Cluster: "prod", Kind: inventory.KindESXi, CPUCores: 24, CPUMHzPerCore: 2600,
+	want := inventory.Host{Name: "esx-03", Ref: l.HostRef("esx-03"), Cluster: "prod", Kind: inventory.KindESXi, CPUCores: 24, CPUMHzPerCore: 2600,
 		MemoryMB: 524288, Connection: inventory.Connected, Datastores: []inventory.DatastoreName{"san-prod"}, Tags: []string{"env/prod"}}
 	if !equalJSON(t, h, want) {
 		t.Errorf("esx-03 = %+v\nwant     %+v", h, want)
@@ -48,7 +48,7 @@ func TestTopologyReadsTheSeededEstate(t *testing.T) {
 		t.Errorf("esx-05 not in maintenance")
 	}
 	v, _ := s.VM("web-01")
-	wantVM := inventory.VM{Name: "web-01", Host: "esx-01", Power: inventory.PoweredOn, VCPU: 2, MemoryMB: 4096,
+	wantVM := inventory.VM{Name: "web-01", Ref: l.VMRef("web-01"), Host: "esx-01", Power: inventory.PoweredOn, VCPU: 2, MemoryMB: 4096,
 		CPUReservationMHz: 500, MemoryReservationMB: 1024, MemoryOverheadMB: 64, CPUUsageMHz: 800, MemoryUsageMB: 2048,
 		Datastores: []inventory.DatastoreName{"san-prod"}, Tags: []string{"tier/web"}}
 	if !equalJSON(t, v, wantVM) {
@@ -69,9 +69,9 @@ func TestTopologyReadsTheSeededEstate(t *testing.T) {
 		t.Errorf("san-prod = %+v", d)
 	}
 	prod, _ := s.Cluster("prod")
-	wantProd := inventory.Cluster{Name: "prod", HA: inventory.HAConfig{Enabled: true,
+	wantProd := inventory.Cluster{Name: "prod", HA: inventory.HAConfig{Enabled: true, HostMonitoring: "enabled", DefaultRestartPriority: "medium",
 		AdmissionControl: inventory.AdmissionControl{Policy: inventory.PolicySlot, HostFailures: 1}},
-		DRS: inventory.DRSConfig{Enabled: true, Behavior: "fullyAutomated"}}
+		DRS: inventory.DRSConfig{Enabled: true, Behavior: "fullyAutomated", AutomationLevel: inventory.DRSFullyAutomated}}
 	if !equalJSON(t, prod, wantProd) {
 		t.Errorf("prod = %+v\nwant  %+v", prod, wantProd)
 	}

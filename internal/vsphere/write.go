@@ -16,35 +16,39 @@ import (
 // Writes go through vCenter tasks and report a failed task with the object and
 // the fault vCenter gave. Callers invalidate their Cache afterwards.
 
-// MoveVM vMotions a VM to a host (RelocateVM_Task with the host's resource pool).
-func (c *Client) MoveVM(ctx context.Context, vm inventory.VMName, to inventory.HostName) error {
-	vmRef, err := c.findByName(ctx, "VirtualMachine", string(vm))
+// MoveVM vMotions a VM to a host (RelocateVM_Task with the host's resource
+// pool). Both are addressed by their managed object id (Ref, from the read):
+// names may repeat across folders and datacenters, ids do not. Messages use
+// the estate names, which carry the id when a name repeats.
+func (c *Client) MoveVM(ctx context.Context, vm inventory.VM, to inventory.Host) error {
+	vmRef, err := moRef("VirtualMachine", "VM", string(vm.Name), vm.Ref)
 	if err != nil {
 		return err
 	}
-	v := object.NewVirtualMachine(c.vim, vmRef)
-	h, err := c.findHost(ctx, to)
+	hostRef, err := moRef("HostSystem", "host", string(to.Name), to.Ref)
 	if err != nil {
 		return err
 	}
+	h := object.NewHostSystem(c.vim, hostRef)
 	pool, err := h.ResourcePool(ctx)
 	if err != nil {
-		return fmt.Errorf("resource pool of host %q: %w", to, err)
+		return fmt.Errorf("resource pool of host %q: %w", to.Name, err)
 	}
-	hostRef, poolRef := h.Reference(), pool.Reference()
-	t, err := v.Relocate(ctx, types.VirtualMachineRelocateSpec{Host: &hostRef, Pool: &poolRef}, types.VirtualMachineMovePriorityDefaultPriority)
+	poolRef := pool.Reference()
+	t, err := object.NewVirtualMachine(c.vim, vmRef).Relocate(ctx, types.VirtualMachineRelocateSpec{Host: &hostRef, Pool: &poolRef}, types.VirtualMachineMovePriorityDefaultPriority)
 	if err != nil {
-		return fmt.Errorf("moving VM %q to host %q: %w", vm, to, err)
+		return fmt.Errorf("moving VM %q to host %q: %w", vm.Name, to.Name, err)
 	}
-	return taskError(t.Wait(ctx), "moving VM %q to host %q", vm, to)
+	return taskError(t.Wait(ctx), "moving VM %q to host %q", vm.Name, to.Name)
 }
 
-// SetMaintenance puts a host into maintenance mode, or takes it out.
-func (c *Client) SetMaintenance(ctx context.Context, host inventory.HostName, on bool) error {
-	h, err := c.findHost(ctx, host)
+// SetMaintenance puts a host into maintenance mode, or takes it out; the host is addressed by its Ref.
+func (c *Client) SetMaintenance(ctx context.Context, host inventory.Host, on bool) error {
+	ref, err := moRef("HostSystem", "host", string(host.Name), host.Ref)
 	if err != nil {
 		return err
 	}
+	h := object.NewHostSystem(c.vim, ref)
 	var t *object.Task
 	if on {
 		t, err = h.EnterMaintenanceMode(ctx, 0, false, nil)
@@ -52,9 +56,18 @@ func (c *Client) SetMaintenance(ctx context.Context, host inventory.HostName, on
 		t, err = h.ExitMaintenanceMode(ctx, 0)
 	}
 	if err != nil {
-		return fmt.Errorf("maintenance mode of host %q: %w", host, err)
+		return fmt.Errorf("maintenance mode of host %q: %w", host.Name, err)
 	}
-	return taskError(t.Wait(ctx), "setting maintenance mode of host %q to %t", host, on)
+	return taskError(t.Wait(ctx), "setting maintenance mode of host %q to %t", host.Name, on)
+}
+
+// moRef builds the reference of an object read from vCenter; declared
+// objects (physical servers, LPARs) have no Ref and cannot be written.
+func moRef(kind, what, name, ref string) (types.ManagedObjectReference, error) {
+	if ref == "" {
+		return types.ManagedObjectReference{}, fmt.Errorf("%s %q has no vCenter managed object id (ref): only objects read from vCenter can be changed there", what, name)
+	}
+	return types.ManagedObjectReference{Type: kind, Value: ref}, nil
 }
 
 // SetHA writes a cluster's HA configuration, admission control included.
