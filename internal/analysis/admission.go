@@ -9,9 +9,22 @@ import (
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 )
 
-// DefaultMinSlotCPUMHz is vSphere's default minimum CPU slot size
-// (das.vmcpuminmhz): VMs without a CPU reservation count as 32 MHz.
-const DefaultMinSlotCPUMHz = 32
+// vmMinimums are the CPU and memory a VM counts for at least in admission
+// control: das.vmcpuminmhz (default 32 MHz) and das.vmmemoryminmb (default
+// 0 MiB), applied when the reservation is smaller (vSphere Availability,
+// "Slot Size Calculation" and "vSphere HA Advanced Options").
+type vmMinimums struct{ cpuMHz, memoryMB int64 }
+
+func minimumsOf(c inventory.Cluster) vmMinimums {
+	return vmMinimums{c.HA.Options.MinCPUMHz(), c.HA.Options.MinMemoryMB()}
+}
+
+func (m vmMinimums) cpu(v inventory.VM) int64 { return max(v.CPUReservationMHz, m.cpuMHz) }
+
+// memory is the reservation (at least the minimum) plus the VM's overhead.
+func (m vmMinimums) memory(v inventory.VM) int64 {
+	return satAdd(max(v.MemoryReservationMB, m.memoryMB), v.MemoryOverheadMB)
+}
 
 // Admission is a cluster's HA admission control, computed as vSphere defines
 // it for the cluster's policy (vSphere Availability guide, "Admission control
@@ -53,9 +66,9 @@ func admissionOf(s *inventory.Snapshot, c inventory.Cluster) Admission {
 	hosts, vms := clusterMembers(s, c.Name)
 	switch ac.Policy {
 	case inventory.PolicySlot:
-		slotPolicy(&a, ac, hosts, vms)
+		slotPolicy(&a, ac, minimumsOf(c), hosts, vms)
 	case inventory.PolicyPercentage:
-		percentagePolicy(&a, ac, hosts, vms)
+		percentagePolicy(&a, ac, minimumsOf(c), hosts, vms)
 	case inventory.PolicyFailoverHosts:
 		failoverHostsPolicy(&a, s, ac)
 	default:
@@ -82,23 +95,24 @@ func clusterMembers(s *inventory.Snapshot, c inventory.ClusterName) ([]inventory
 	return hosts, vms
 }
 
-// slotPolicy: the slot is the largest CPU reservation (at least 32 MHz) and
-// the largest memory reservation plus overhead of the powered-on VMs, unless
-// a fixed slot size is set. A host holds as many slots as fit in both its CPU
+// slotPolicy: the slot is the largest CPU reservation (at least
+// das.vmcpuminmhz) and the largest memory reservation (at least
+// das.vmmemoryminmb) plus overhead of the powered-on VMs, unless a fixed slot
+// size is set. A host holds as many slots as fit in both its CPU
 // and its memory. The current failover capacity is how many hosts can fail,
 // largest (most slots) first, while the rest still hold a slot for every
 // powered-on VM; the slots of the `host_failures` largest hosts are reserved.
-func slotPolicy(a *Admission, ac inventory.AdmissionControl, hosts []inventory.Host, vms []inventory.VM) {
+func slotPolicy(a *Admission, ac inventory.AdmissionControl, m vmMinimums, hosts []inventory.Host, vms []inventory.VM) {
 	a.SlotCPUMHz, a.SlotMemoryMB = ac.SlotCPUMHz, ac.SlotMemoryMB
 	if a.SlotCPUMHz == 0 {
-		a.SlotCPUMHz = DefaultMinSlotCPUMHz
+		a.SlotCPUMHz = m.cpuMHz
 		for _, v := range vms {
-			a.SlotCPUMHz = max(a.SlotCPUMHz, v.CPUReservationMHz)
+			a.SlotCPUMHz = max(a.SlotCPUMHz, m.cpu(v))
 		}
 	}
 	if a.SlotMemoryMB == 0 {
 		for _, v := range vms {
-			a.SlotMemoryMB = max(a.SlotMemoryMB, satAdd(v.MemoryReservationMB, v.MemoryOverheadMB))
+			a.SlotMemoryMB = max(a.SlotMemoryMB, m.memory(v))
 		}
 	}
 	a.SlotsPerHost = map[inventory.HostName]int{}
@@ -162,18 +176,18 @@ func ceilDiv(a, b int64) int64 {
 }
 
 // percentagePolicy: current failover capacity is the share of the cluster's
-// CPU and memory not reserved by powered-on VMs (CPU reservations count at
-// least 32 MHz; memory counts reservation plus overhead), rounded down like
-// the vSphere client shows it, against the configured percentages.
-func percentagePolicy(a *Admission, ac inventory.AdmissionControl, hosts []inventory.Host, vms []inventory.VM) {
+// CPU and memory not reserved by powered-on VMs (reservations count at least
+// das.vmcpuminmhz and das.vmmemoryminmb; memory adds the overhead), rounded
+// down like the vSphere client shows it, against the configured percentages.
+func percentagePolicy(a *Admission, ac inventory.AdmissionControl, m vmMinimums, hosts []inventory.Host, vms []inventory.VM) {
 	var cpuTotal, memTotal, cpuUsed, memUsed int64
 	for _, h := range hosts {
 		cpuTotal = satAdd(cpuTotal, satMul(int64(h.CPUCores), h.CPUMHzPerCore))
 		memTotal = satAdd(memTotal, h.MemoryMB)
 	}
 	for _, v := range vms {
-		cpuUsed = satAdd(cpuUsed, max(v.CPUReservationMHz, DefaultMinSlotCPUMHz))
-		memUsed = satAdd(memUsed, satAdd(v.MemoryReservationMB, v.MemoryOverheadMB))
+		cpuUsed = satAdd(cpuUsed, m.cpu(v))
+		memUsed = satAdd(memUsed, m.memory(v))
 	}
 	a.CPUFailoverPercent = percentFree(cpuTotal, cpuUsed)
 	a.MemoryFailoverPercent = percentFree(memTotal, memUsed)

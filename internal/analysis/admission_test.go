@@ -104,3 +104,33 @@ func TestAdmissionControlEdgeCases(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) { tt.check(t, analysis.AdmissionControl(tt.snap)[0]) })
 	}
 }
+
+// das.vmcpuminmhz and das.vmmemoryminmb raise what a VM with a smaller
+// reservation counts for in slot sizing and in the percentage policy
+// (vSphere Availability, "Slot Size Calculation", "vSphere HA Advanced Options").
+func TestAdmissionHonoursHAMinimums(t *testing.T) {
+	cpu, mem := int64(100), int64(512)
+	build := func(ac inventory.AdmissionControl, options bool) analysis.Admission {
+		s := newEstate("c", ac).host("h1", "c", 4, 4096).host("h2", "c", 4, 4096).vm("a", "h1", 0, 0).vm("b", "h2", 50, 256).
+			with(func(e *inventory.Estate) {
+				if options {
+					e.Clusters[0].HA.Options = inventory.HAOptions{VMCPUMinMHz: &cpu, VMMemoryMinMB: &mem}
+				}
+			}).snap()
+		return analysis.AdmissionControl(s)[0]
+	}
+	slot := inventory.AdmissionControl{Policy: inventory.PolicySlot, HostFailures: 1}
+	if a := build(slot, false); a.SlotCPUMHz != 50 || a.SlotMemoryMB != 256 || a.SlotsPerHost["h1"] != 16 {
+		t.Errorf("defaults: slot %d MHz / %d MiB, %d per host", a.SlotCPUMHz, a.SlotMemoryMB, a.SlotsPerHost["h1"])
+	}
+	if a := build(slot, true); a.SlotCPUMHz != 100 || a.SlotMemoryMB != 512 || a.SlotsPerHost["h1"] != 8 {
+		t.Errorf("options: slot %d MHz / %d MiB, %d per host", a.SlotCPUMHz, a.SlotMemoryMB, a.SlotsPerHost["h1"])
+	}
+	pct := inventory.AdmissionControl{Policy: inventory.PolicyPercentage, CPUPercent: 25, MemoryPercent: 25}
+	if a := build(pct, false); a.CPUFailoverPercent != 98 || a.MemoryFailoverPercent != 96 {
+		t.Errorf("defaults: CPU %d%%, memory %d%%", a.CPUFailoverPercent, a.MemoryFailoverPercent)
+	}
+	if a := build(pct, true); a.CPUFailoverPercent != 97 || a.MemoryFailoverPercent != 87 {
+		t.Errorf("options: CPU %d%%, memory %d%%", a.CPUFailoverPercent, a.MemoryFailoverPercent)
+	}
+}

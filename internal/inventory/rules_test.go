@@ -10,8 +10,8 @@ import (
 func ruleEstate(mut func(c *inventory.Cluster)) inventory.Estate {
 	e := inventory.Estate{
 		Clusters: []inventory.Cluster{{Name: "c1", HA: inventory.HAConfig{Enabled: true}}, {Name: "c2"}},
-		Hosts: []inventory.Host{{Name: "h1", Cluster: "c1"}, {Name: "h2", Cluster: "c1"}, {Name: "h3", Cluster: "c2"}},
-		VMs:   []inventory.VM{{Name: "a", Host: "h1"}, {Name: "b", Host: "h2"}},
+		Hosts:    []inventory.Host{{Name: "h1", Cluster: "c1"}, {Name: "h2", Cluster: "c1"}, {Name: "h3", Cluster: "c2"}},
+		VMs:      []inventory.VM{{Name: "a", Host: "h1"}, {Name: "b", Host: "h2"}},
 	}
 	mut(&e.Clusters[0])
 	return e

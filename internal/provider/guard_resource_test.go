@@ -4,6 +4,9 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
+	"github.com/estate-tf/terraform-provider-estate/internal/lab/labtest"
+
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -12,7 +15,7 @@ import (
 
 // In the small estate the dev cluster has esx-04 and esx-05, which is in
 // maintenance: if esx-04 fails, test-01 has nowhere to restart.
-const devUnsafe = `failure of host esx-04 is unsafe: VM "test-01" has no surviving, available host that mounts its datastores among the peers of "esx-04"`
+const devUnsafe = `failure of host esx-04 is unsafe: VM "test-01" has no eligible host: esx-04 fails in this scenario; esx-05 is in maintenance mode`
 
 func guard(extra string) string {
 	return placement("web-01", "esx-02") + `
@@ -55,5 +58,25 @@ func TestAccGuard(t *testing.T) {
 				ExpectError: wrapped(`host esx-02 enters maintenance with powered-on VMs still on it (vCenter refuses): place them first, for example web-01 → esx-01, web-02 → esx-01`),
 			},
 		},
+	})
+}
+
+// vSphere restarts nothing in a cluster with HA disabled (vSphere
+// Availability): every host failure there leaves its VMs down, so the guard
+// fails the plan with that reason.
+func TestAccGuardHADisabled(t *testing.T) {
+	l := labtest.StartWith(t, "small", func(e *inventory.Estate) {
+		for i := range e.Clusters {
+			if e.Clusters[i].Name == "prod" {
+				e.Clusters[i].HA.Enabled = false
+			}
+		}
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config:      providerBlock(l) + guard(`  fail_on = ["unsafe"]`),
+			ExpectError: wrapped(`failure of host esx-02 is unsafe: VM "web-01" stays down: vSphere HA is disabled in cluster "prod"`),
+		}},
 	})
 }

@@ -118,3 +118,17 @@ func TestAccVMPlacementFailedVMotionIsNotRecorded(t *testing.T) {
 		}},
 	})
 }
+
+// DRS and vSphere HA never violate a required VM-Host rule (vSphere Resource
+// Management, "Using VM-Host Affinity Rules"): a placement onto a host the
+// demo's must-not-run rule forbids fails at plan, naming the rule.
+func TestAccVMPlacementRequiredRule(t *testing.T) {
+	_, provider := startLab(t, "demo")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config:      provider + placement("dwh-01", "esx-a05"),
+			ExpectError: wrapped(`host "esx-a05" is forbidden by must_not_run_on rule "db-not-on-blades" (VM group "dwh-databases" must not run on host group "blade-hosts")`),
+		}},
+	})
+}
