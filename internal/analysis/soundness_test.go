@@ -262,3 +262,20 @@ func TestLosingAServerMemberWithoutStandbyIsUnsafe(t *testing.T) {
 		t.Errorf("%s: %s", sc.Verdict, sc.Reason)
 	}
 }
+
+// The capacity bound sums what the surviving hosts have free. Two hosts with
+// a CPU capacity at the int64 limit used to wrap that sum to -2, proving a
+// safe failure "unsafe … their hosts have -2 free"; the sum saturates now.
+func TestCapacityBoundSumsSaturate(t *testing.T) {
+	s := newEstate("c", slot1).host("h1", "c", 16, 30000).host("h2", "c", 16, 10000).host("h3", "c", 16, 10000).
+		vm("a", "h1", 0, 5000).vm("b", "h1", 0, 4000).vm("c", "h1", 0, 4000).vm("d", "h1", 0, 3000).vm("e", "h1", 0, 2000).vm("f", "h1", 0, 2000).
+		with(func(e *inventory.Estate) {
+			for i := 1; i <= 2; i++ {
+				e.Hosts[i].CPUCores, e.Hosts[i].CPUMHzPerCore = math.MaxInt32, math.MaxInt64/2
+			}
+		}).snap()
+	sc := analysis.Fail(s, analysis.DefaultPolicy(), analysis.Failure{Hosts: []inventory.HostName{"h1"}})
+	if sc.Verdict != analysis.Safe || sc.Reason != "exhaustive search restarts all 6 VM(s) within capacity" {
+		t.Errorf("%s: %s", sc.Verdict, sc.Reason)
+	}
+}
