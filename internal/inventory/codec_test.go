@@ -2,29 +2,56 @@ package inventory_test
 
 import (
 	"bytes"
+	"flag"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 )
 
-func TestCodecRoundTrip(t *testing.T) {
-	s := inventory.MustNew(fixture())
-	var buf bytes.Buffer
-	if err := inventory.Encode(&buf, s); err != nil {
-		t.Fatal(err)
-	}
-	back, err := inventory.Decode(&buf)
+// update rewrites the golden files from what the code writes:
+//
+//	go test ./internal/inventory/ -run Golden -update
+var update = flag.Bool("update", false, "rewrite the golden files from the code's output")
+
+// TestGoldenCodecRoundTrip pins the exact bytes a writer produces for the
+// fixture estate (sorted collections, field order, empty collections as [],
+// two-space indent), and that decoding them and encoding again gives the same bytes.
+func TestGoldenCodecRoundTrip(t *testing.T) {
+	const path = "testdata/fixture.snapshot.json"
+	got, err := inventory.EncodeString(inventory.MustNew(fixture()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, _ := inventory.EncodeString(s)
-	second, _ := inventory.EncodeString(back)
-	if first != second {
-		t.Errorf("round trip changed the document:\n%s\n---\n%s", first, second)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if !strings.HasPrefix(first, "{\n  \"format\": \"estate.snapshot/v1\",\n  \"clusters\": [") {
-		t.Errorf("document starts with %q", first[:60])
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run 'go test ./internal/inventory/ -update' to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("Encode differs from %s (if intended, run 'go test ./internal/inventory/ -update' and review the diff):\ngot:\n%s", path, got)
+	}
+	back, err := inventory.Decode(bytes.NewReader(want))
+	if err != nil {
+		t.Fatalf("decoding %s: %v", path, err)
+	}
+	if again, _ := inventory.EncodeString(back); again != string(want) {
+		t.Errorf("decode + encode of %s changed the document:\n%s", path, again)
+	}
+}
+
+// TestExampleEstatesAreValid decodes the estates that the guides show, so an
+// example cannot drift out of the format.
+func TestExampleEstatesAreValid(t *testing.T) {
+	for _, path := range []string{"../../examples/analyze/estate.json", "../lab/estates/small.json"} {
+		if _, err := inventory.DecodeFile(path); err != nil {
+			t.Errorf("%s: %v", path, err)
+		}
 	}
 }
 
