@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// TestModelLayersArePlainGo enforces DESIGN.md §9 in every test run (golangci's
+// TestModelLayersArePlainGo enforces the layering of docs/design/README.md in every test run (golangci's
 // depguard does the same in `make lint`): the model and the analysis import
 // neither Terraform nor govmomi.
 func TestModelLayersArePlainGo(t *testing.T) {

@@ -50,7 +50,7 @@ var demoSystems = []demoSystem{
 	{"partner portal", inventory.CriticalityHigh, "dmz", "portal", 24, 4, 16384, 14336, 500, 2},
 }
 
-// Demo is the built-in demo estate (DESIGN.md §7): 3 clusters and 15 ESXi
+// Demo is the built-in demo estate (docs/guides/lab.md): 3 clusters and 15 ESXi
 // hosts with 290 VMs in named business systems, physical database servers,
 // an N+1 cold-standby blade group, a required DRS rule (db-not-on-blades) and
 // the dmz cluster, whose memory reservations no longer fit on three of its

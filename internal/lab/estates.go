@@ -13,7 +13,7 @@ import (
 //go:embed estates/*.json
 var estateFiles embed.FS
 
-// BuiltIn returns a built-in estate by name: "demo" (generated, DESIGN.md §7)
+// BuiltIn returns a built-in estate by name: "demo" (generated, see Demo)
 // or one of the snapshot files under estates/ ("small").
 func BuiltIn(name string) (*inventory.Snapshot, error) {
 	if name == "demo" {
