@@ -69,49 +69,77 @@ func TestDecodeEmptyCollectionsAndUnknownFields(t *testing.T) {
 	}
 }
 
+// brokenFiles are documents Decode refuses, with the exact message.
+var brokenFiles = []struct {
+	name string
+	doc  string
+	want string
+}{
+	{"no format", `{"hosts":[]}`, `snapshot has no "format" field: want "estate.snapshot/v1"`},
+	{"wrong version", `{"format":"estate.snapshot/v2"}`, `unsupported snapshot format "estate.snapshot/v2": this build reads "estate.snapshot/v1"`},
+	{"bad JSON", "{\"format\":\"estate.snapshot/v1\",\n\"hosts\": [,]}", `snapshot is not valid JSON at line 2, column 11: invalid character ',' looking for beginning of value`},
+	{"wrong type", "{\"format\":\"estate.snapshot/v1\",\n\"hosts\":[{\"name\":\"h1\",\"memory_mb\":\"lots\"}]}", `snapshot field "hosts.memory_mb" ending at line 2, column 41: got JSON string, want int64`},
+	{"unknown host referenced by a VM", `{"format":"estate.snapshot/v1","hosts":[{"name":"esx-01"},{"name":"esx-02"}],"vms":[{"name":"a","host":"esx-01"},{"name":"b","host":"esx-7"}]}`,
+		`vms[1] "b".host: unknown host "esx-7": known hosts are esx-01, esx-02`},
+	{"VM without host", `{"format":"estate.snapshot/v1","vms":[{"name":"a"}]}`,
+		`vms[0] "a".host: must name the host the VM is registered on`},
+	{"duplicate host", `{"format":"estate.snapshot/v1","hosts":[{"name":"esx-01"},{"name":"esx-01"}]}`,
+		`hosts[1] "esx-01": duplicate name: host names must be unique`},
+	{"empty name", `{"format":"estate.snapshot/v1","datastores":[{"name":""}]}`, `datastores[0].name: must not be empty`},
+	{"negative capacity", `{"format":"estate.snapshot/v1","hosts":[{"name":"esx-01","cpu_cores":-4,"memory_mb":-1}]}`,
+		"hosts[0] \"esx-01\".cpu_cores: must not be negative, got -4\nhosts[0] \"esx-01\".memory_mb: must not be negative, got -1"},
+	{"free above capacity", `{"format":"estate.snapshot/v1","datastores":[{"name":"ds","capacity_mb":10,"free_mb":11}]}`,
+		`datastores[0] "ds".free_mb: free space 11 MiB exceeds capacity 10 MiB`},
+	{"bad enum", `{"format":"estate.snapshot/v1","hosts":[{"name":"h","connection":"offline"}]}`,
+		`hosts[0] "h".connection: invalid value "offline": must be one of connected, disconnected, not_responding`},
+	{"unknown cluster", `{"format":"estate.snapshot/v1","clusters":[{"name":"prod"}],"hosts":[{"name":"h","cluster":"dev"}]}`,
+		`hosts[0] "h".cluster: unknown cluster "dev": known clusters are prod`},
+	{"failover host in another cluster", `{"format":"estate.snapshot/v1","clusters":[{"name":"a","ha":{"enabled":true,"admission_control":{"policy":"failover_hosts","failover_hosts":["h"]}}},{"name":"b"}],"hosts":[{"name":"h","cluster":"b"}]}`,
+		`clusters[0] "a".ha.admission_control.failover_hosts[0]: host "h" is in cluster "b", not in "a"`},
+	{"percent out of range", `{"format":"estate.snapshot/v1","clusters":[{"name":"a","ha":{"admission_control":{"policy":"percentage","cpu_percent":150}}}]}`,
+		`clusters[0] "a".ha.admission_control.cpu_percent: must be between 0 and 100, got 150`},
+	{"unknown member of a business system", `{"format":"estate.snapshot/v1","business_systems":[{"name":"payroll","vms":["pay-01"]}]}`,
+		`business_systems[0] "payroll".vms[0]: unknown VM "pay-01": there are no VMs`},
+	{"standby group", `{"format":"estate.snapshot/v1","hosts":[{"name":"a"},{"name":"s"}],"standby_groups":[{"name":"g","active":["a"],"standby":["a"],"tolerate":2,"takeover":"hot"}]}`,
+		"standby_groups[0] \"g\".takeover: invalid value \"hot\": must be one of whole_host, consolidated\nstandby_groups[0] \"g\".standby[0]: host \"a\" is listed as both active and standby\nstandby_groups[0] \"g\".tolerate: must be between 1 and the number of active hosts (1), got 2"},
+	{"many known names are abbreviated", `{"format":"estate.snapshot/v1","hosts":[{"name":"h01"},{"name":"h02"},{"name":"h03"},{"name":"h04"},{"name":"h05"},{"name":"h06"},{"name":"h07"},{"name":"h08"},{"name":"h09"},{"name":"h10"}],"vms":[{"name":"v","host":"h11"}]}`,
+		`vms[0] "v".host: unknown host "h11": known hosts are h01, h02, h03, h04, h05, h06, h07, h08 … (10 in all)`},
+}
+
 func TestDecodeRejectsBrokenFiles(t *testing.T) {
-	tests := []struct {
-		name string
-		doc  string
-		want string
-	}{
-		{"no format", `{"hosts":[]}`, `snapshot has no "format" field: want "estate.snapshot/v1"`},
-		{"wrong version", `{"format":"estate.snapshot/v2"}`, `unsupported snapshot format "estate.snapshot/v2": this build reads "estate.snapshot/v1"`},
-		{"bad JSON", "{\"format\":\"estate.snapshot/v1\",\n\"hosts\": [,]}", `snapshot is not valid JSON at line 2, column 11: invalid character ',' looking for beginning of value`},
-		{"wrong type", "{\"format\":\"estate.snapshot/v1\",\n\"hosts\":[{\"name\":\"h1\",\"memory_mb\":\"lots\"}]}", `snapshot field "hosts.memory_mb" ending at line 2, column 41: got JSON string, want int64`},
-		{"unknown host referenced by a VM", `{"format":"estate.snapshot/v1","hosts":[{"name":"esx-01"},{"name":"esx-02"}],"vms":[{"name":"a","host":"esx-01"},{"name":"b","host":"esx-7"}]}`,
-			`vms[1] "b".host: unknown host "esx-7": known hosts are esx-01, esx-02`},
-		{"VM without host", `{"format":"estate.snapshot/v1","vms":[{"name":"a"}]}`,
-			`vms[0] "a".host: must name the host the VM is registered on`},
-		{"duplicate host", `{"format":"estate.snapshot/v1","hosts":[{"name":"esx-01"},{"name":"esx-01"}]}`,
-			`hosts[1] "esx-01": duplicate name: host names must be unique`},
-		{"empty name", `{"format":"estate.snapshot/v1","datastores":[{"name":""}]}`, `datastores[0].name: must not be empty`},
-		{"negative capacity", `{"format":"estate.snapshot/v1","hosts":[{"name":"esx-01","cpu_cores":-4,"memory_mb":-1}]}`,
-			"hosts[0] \"esx-01\".cpu_cores: must not be negative, got -4\nhosts[0] \"esx-01\".memory_mb: must not be negative, got -1"},
-		{"free above capacity", `{"format":"estate.snapshot/v1","datastores":[{"name":"ds","capacity_mb":10,"free_mb":11}]}`,
-			`datastores[0] "ds".free_mb: free space 11 MiB exceeds capacity 10 MiB`},
-		{"bad enum", `{"format":"estate.snapshot/v1","hosts":[{"name":"h","connection":"offline"}]}`,
-			`hosts[0] "h".connection: invalid value "offline": must be one of connected, disconnected, not_responding`},
-		{"unknown cluster", `{"format":"estate.snapshot/v1","clusters":[{"name":"prod"}],"hosts":[{"name":"h","cluster":"dev"}]}`,
-			`hosts[0] "h".cluster: unknown cluster "dev": known clusters are prod`},
-		{"failover host in another cluster", `{"format":"estate.snapshot/v1","clusters":[{"name":"a","ha":{"enabled":true,"admission_control":{"policy":"failover_hosts","failover_hosts":["h"]}}},{"name":"b"}],"hosts":[{"name":"h","cluster":"b"}]}`,
-			`clusters[0] "a".ha.admission_control.failover_hosts[0]: host "h" is in cluster "b", not in "a"`},
-		{"percent out of range", `{"format":"estate.snapshot/v1","clusters":[{"name":"a","ha":{"admission_control":{"policy":"percentage","cpu_percent":150}}}]}`,
-			`clusters[0] "a".ha.admission_control.cpu_percent: must be between 0 and 100, got 150`},
-		{"unknown member of a business system", `{"format":"estate.snapshot/v1","business_systems":[{"name":"payroll","vms":["pay-01"]}]}`,
-			`business_systems[0] "payroll".vms[0]: unknown VM "pay-01": there are no VMs`},
-		{"standby group", `{"format":"estate.snapshot/v1","hosts":[{"name":"a"},{"name":"s"}],"standby_groups":[{"name":"g","active":["a"],"standby":["a"],"tolerate":2,"takeover":"hot"}]}`,
-			"standby_groups[0] \"g\".takeover: invalid value \"hot\": must be one of whole_host, consolidated\nstandby_groups[0] \"g\".standby[0]: host \"a\" is listed as both active and standby\nstandby_groups[0] \"g\".tolerate: must be between 1 and the number of active hosts (1), got 2"},
-		{"many known names are abbreviated", `{"format":"estate.snapshot/v1","hosts":[{"name":"h01"},{"name":"h02"},{"name":"h03"},{"name":"h04"},{"name":"h05"},{"name":"h06"},{"name":"h07"},{"name":"h08"},{"name":"h09"},{"name":"h10"}],"vms":[{"name":"v","host":"h11"}]}`,
-			`vms[0] "v".host: unknown host "h11": known hosts are h01, h02, h03, h04, h05, h06, h07, h08 … (10 in all)`},
-	}
-	for _, tt := range tests {
+	for _, tt := range brokenFiles {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := inventory.Decode(strings.NewReader(tt.doc))
 			if err == nil || err.Error() != tt.want {
 				t.Errorf("got error:\n%v\nwant:\n%s", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestGuideShowsRealValidationMessages: every message the snapshot-format
+// guide quotes under "Validation" is one Decode gives (TestDecodeRejectsBrokenFiles).
+func TestGuideShowsRealValidationMessages(t *testing.T) {
+	guide, err := os.ReadFile("../../templates/guides/snapshot-format.md.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(guide), "## Validation\n")
+	_, block, ok2 := strings.Cut(section, "```\n")
+	block, _, ok3 := strings.Cut(block, "```")
+	if !ok || !ok2 || !ok3 {
+		t.Fatal("the guide has no code block under ## Validation")
+	}
+	given := map[string]bool{}
+	for _, tt := range brokenFiles {
+		for _, line := range strings.Split(tt.want, "\n") {
+			given[line] = true
+		}
+	}
+	for _, line := range strings.Split(strings.TrimSpace(block), "\n") {
+		if !given[line] {
+			t.Errorf("the guide quotes %q, which no test shows Decode giving", line)
+		}
 	}
 }
 
