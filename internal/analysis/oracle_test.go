@@ -170,7 +170,7 @@ func (o *oracle) search() bool {
 // TestVerdictsAgainstBruteForce: on thousands of random small estates, every
 // "safe" comes with a placement the oracle accepts and every "unsafe" is one
 // the oracle cannot place either. The share of "unproven" verdicts the oracle
-// could place is reported (docs/analysis-output.md).
+// could place is reported (docs/guides/analysis-report.md).
 func TestVerdictsAgainstBruteForce(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	counts := map[analysis.Verdict]int{}

@@ -6,7 +6,7 @@ import (
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 )
 
-// ReportFormat versions the JSON report (docs/analysis-output.md).
+// ReportFormat versions the JSON report (docs/guides/analysis-report.md).
 const ReportFormat = "estate.analysis/v1"
 
 // Request says what to check.
