@@ -69,6 +69,11 @@ func (w *world) noCandidates(p *problem, sc *Scenario) string {
 // anti-affinity refusals.
 func (w *world) explainStuck(p *problem, i int, sc *Scenario) {
 	v := p.vms[i]
+	for _, h := range p.domain(v) {
+		if !slices.Contains(p.cands[i], h) && !p.isGone(h) {
+			sc.Refusals = append(sc.Refusals, w.staticRefusals(p.purpose, v, h, p.gone...)...)
+		}
+	}
 	for _, h := range p.cands[i] {
 		k := w.slot[h]
 		d := p.demand(v, h)

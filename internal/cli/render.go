@@ -34,6 +34,12 @@ func renderText(w io.Writer, r analysis.Report) error {
 			continue
 		}
 		fmt.Fprintf(&b, "%s: fail %s: %s\n", strings.ToUpper(string(sc.Verdict)), failed(sc), sc.Reason)
+		for _, d := range sc.StaysDown {
+			fmt.Fprintf(&b, "  stays down: VM %s on %s: %s%s\n", d.VM, d.Host, d.Reason, systemsSuffix(d.BusinessSystems))
+		}
+		for _, f := range sc.Refusals {
+			fmt.Fprintf(&b, "  refused: %s for VM %s (%s)\n", f, f.VM, f.Checker)
+		}
 		for _, f := range sc.Shortfalls {
 			fmt.Fprintf(&b, "  host %s %s: %s requests %d, used %d of %d\n", f.Host, f.Dimension, f.VM, f.Requested, f.Used, f.Capacity)
 		}
@@ -81,6 +87,17 @@ func renderMarkdown(w io.Writer, r analysis.Report) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func systemsSuffix[T ~string](systems []T) string {
+	if len(systems) == 0 {
+		return ""
+	}
+	parts := make([]string, len(systems))
+	for i, s := range systems {
+		parts[i] = string(s)
+	}
+	return " (business systems: " + strings.Join(parts, ", ") + ")"
 }
 
 func failed(sc analysis.Scenario) string {
