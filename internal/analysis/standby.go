@@ -26,23 +26,49 @@ type Takeover struct {
 // workloads fit in it together. Both are decided exactly (the groups are small).
 func StandbyGroups(s *inventory.Snapshot, p Policy) []Takeover {
 	var out []Takeover
+	w := newWorld(s, p)
 	for _, g := range s.StandbyGroups() {
-		var standby []inventory.Host
-		for _, name := range g.Standby {
-			if h, _ := s.Host(name); h.Available() {
-				standby = append(standby, h)
-			}
-		}
 		for k := 1; k <= g.Tolerate; k++ {
 			subsets(g.Active, k, func(failed []inventory.HostName) {
-				out = append(out, takeover(s, p, g, failed, standby))
+				out = append(out, w.takeover(g, failed, w.standbyHosts(g, failed)))
 			})
 		}
 	}
 	return out
 }
 
-func takeover(s *inventory.Snapshot, p Policy, g inventory.StandbyGroup, failed []inventory.HostName, standby []inventory.Host) Takeover {
+// standbyHosts are the group's standby hosts the placement rule's host
+// checkers accept (connected, out of maintenance, not failing).
+func (w *world) standbyHosts(g inventory.StandbyGroup, failed []inventory.HostName) []inventory.Host {
+	gone := make([]int, len(failed))
+	for i, h := range failed {
+		gone[i] = w.hostIdx[h]
+	}
+	p := &problem{w: w, purpose: restart, gone: gone}
+	var out []inventory.Host
+	for _, name := range g.Standby {
+		if h := w.hostIdx[name]; p.hostOK(h) {
+			out = append(out, w.hosts[h])
+		}
+	}
+	return out
+}
+
+// refusal is the placement rule's first refusal of a powered-on VM of failed
+// host a on standby host sb (its datastores, required VM-Host rules), or "":
+// such a standby cannot take a's role.
+func (w *world) refusal(a inventory.HostName, sb inventory.HostName) string {
+	h, to := w.hostIdx[a], w.hostIdx[sb]
+	for _, v := range w.running[h] {
+		if r := w.staticRefusals(restart, v, to, h); len(r) > 0 {
+			return fmt.Sprintf("%s for VM %q", r[0], r[0].VM)
+		}
+	}
+	return ""
+}
+
+func (w *world) takeover(g inventory.StandbyGroup, failed []inventory.HostName, standby []inventory.Host) Takeover {
+	s, p := w.snap, w.policy
 	t := Takeover{Group: g.Name, Mode: g.Takeover, FailedHosts: failed, Assignment: map[inventory.HostName]inventory.HostName{}}
 	busy := ""
 	if g.Takeover == inventory.TakeoverWholeHost {
@@ -64,10 +90,17 @@ func takeover(s *inventory.Snapshot, p Policy, g inventory.StandbyGroup, failed 
 	// need[i][j]: what failed host i hands to standby j. Under the configured
 	// basis a VM's CPU demand depends on the clock of the host it runs on.
 	need := make([][]Resources, len(failed))
+	allowed := make([][]bool, len(failed))
+	var refusals []string
 	for i, name := range failed {
-		need[i] = make([]Resources, len(standby))
+		need[i], allowed[i] = make([]Resources, len(standby)), make([]bool, len(standby))
 		for j, sb := range standby {
 			need[i][j] = workload(s, p, name, g.Takeover, sb)
+			why := w.refusal(name, sb.Name)
+			allowed[i][j] = why == ""
+			if why != "" {
+				refusals = append(refusals, why)
+			}
 		}
 	}
 	free := make([]Resources, len(standby))
@@ -78,7 +111,7 @@ func takeover(s *inventory.Snapshot, p Policy, g inventory.StandbyGroup, failed 
 		}
 	}
 	assign := make([]int, len(failed))
-	if packs(need, free, assign, 0, g.Takeover == inventory.TakeoverWholeHost, make([]bool, len(standby))) {
+	if packs(need, allowed, free, assign, 0, g.Takeover == inventory.TakeoverWholeHost, make([]bool, len(standby))) {
 		for i, j := range assign {
 			t.Assignment[failed[i]] = standby[j].Name
 		}
@@ -90,6 +123,9 @@ func takeover(s *inventory.Snapshot, p Policy, g inventory.StandbyGroup, failed 
 		t.Reason = fmt.Sprintf("no assignment gives each of the %d failed host(s) its own available standby at least as large in CPU and memory (%d standby host(s) available%s)", len(failed), len(standby), busy)
 	} else {
 		t.Reason = fmt.Sprintf("the workloads of the %d failed host(s) do not fit together in the %d available standby host(s)", len(failed), len(standby))
+	}
+	if len(refusals) > 0 {
+		t.Reason += "; the placement rule refuses: " + strings.Join(refusals, "; ")
 	}
 	return t
 }
@@ -119,16 +155,16 @@ func workload(s *inventory.Snapshot, p Policy, name inventory.HostName, mode inv
 }
 
 // packs assigns items to bins exhaustively; exclusive means one item per bin.
-func packs(need [][]Resources, free []Resources, assign []int, i int, exclusive bool, taken []bool) bool {
+func packs(need [][]Resources, allowed [][]bool, free []Resources, assign []int, i int, exclusive bool, taken []bool) bool {
 	if i == len(need) {
 		return true
 	}
 	for j := range free {
-		if (exclusive && taken[j]) || len(need[i][j].exceeds(free[j])) > 0 {
+		if !allowed[i][j] || (exclusive && taken[j]) || !need[i][j].fits(free[j]) {
 			continue
 		}
 		free[j], taken[j], assign[i] = free[j].sub(need[i][j]), true, j
-		if packs(need, free, assign, i+1, exclusive, taken) {
+		if packs(need, allowed, free, assign, i+1, exclusive, taken) {
 			return true
 		}
 		free[j], taken[j] = free[j].add(need[i][j]), slices.Contains(assign[:i], j)

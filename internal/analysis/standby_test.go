@@ -68,3 +68,29 @@ func TestStandbyTakeover(t *testing.T) {
 		})
 	}
 }
+
+// A standby takes over a failed host's VMs only where the placement rule
+// allows them: a required VM-Host rule that keeps the VM off the standby
+// host makes the takeover impossible, and the reason names the rule.
+func TestStandbyTakeoverFollowsThePlacementRule(t *testing.T) {
+	ac := inventory.AdmissionControl{Policy: inventory.PolicyDisabled}
+	build := func(rule bool) *inventory.Snapshot {
+		return newEstate("c", ac).host("a1", "c", 8, 8192).host("s1", "c", 8, 8192).vm("v", "a1", 0, 2048).
+			with(func(e *inventory.Estate) {
+				e.StandbyGroups = []inventory.StandbyGroup{{Name: "g", Active: []inventory.HostName{"a1"}, Standby: []inventory.HostName{"s1"}, Tolerate: 1, Takeover: inventory.TakeoverConsolidated}}
+				if rule {
+					c := &e.Clusters[0]
+					c.VMGroups = []inventory.VMGroup{{Name: "apps", VMs: []inventory.VMName{"v"}}}
+					c.HostGroups = []inventory.HostGroup{{Name: "spares", Hosts: []inventory.HostName{"s1"}}}
+					c.Rules = []inventory.Rule{{Name: "apps-not-on-spares", Kind: inventory.RuleMustNotRunOn, VMGroup: "apps", HostGroup: "spares"}}
+				}
+			}).snap()
+	}
+	if tk := analysis.StandbyGroups(build(false), analysis.DefaultPolicy()); len(tk) != 1 || tk[0].Verdict != analysis.Safe || tk[0].Assignment["a1"] != "s1" {
+		t.Errorf("without the rule: %+v", tk)
+	}
+	want := `the workloads of the 1 failed host(s) do not fit together in the 1 available standby host(s); the placement rule refuses: s1 is forbidden by must_not_run_on rule "apps-not-on-spares" (VM group "apps" must not run on host group "spares") for VM "v"`
+	if tk := analysis.StandbyGroups(build(true), analysis.DefaultPolicy()); len(tk) != 1 || tk[0].Verdict != analysis.Unsafe || tk[0].Reason != want {
+		t.Errorf("with the rule: %+v", tk)
+	}
+}
