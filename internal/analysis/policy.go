@@ -38,6 +38,9 @@ type Policy struct {
 	// SearchBudget bounds the exhaustive placement search per scenario, in
 	// steps; 0 means the default (200,000). Past it a verdict is "unproven".
 	SearchBudget int `json:"search_budget,omitempty"`
+	// MaxScenarios bounds the failure combinations one analysis checks; 0
+	// means the default (100,000). A request above it is refused up front.
+	MaxScenarios int `json:"max_scenarios,omitempty"`
 }
 
 // DefaultPolicy is vSphere HA's view: reservations, no overcommit, no headroom, one host failure.
@@ -67,6 +70,9 @@ func (p Policy) Validate() error {
 	}
 	if p.SearchBudget < 0 {
 		errs = append(errs, fmt.Sprintf("search budget %d: must not be negative (0 means the default, %d)", p.SearchBudget, searchBudget))
+	}
+	if p.MaxScenarios < 0 {
+		errs = append(errs, fmt.Sprintf("max scenarios %d: must not be negative (0 means the default, %d)", p.MaxScenarios, DefaultMaxScenarios))
 	}
 	if p.Tolerate < 0 {
 		errs = append(errs, fmt.Sprintf("tolerate %d: must not be negative", p.Tolerate))

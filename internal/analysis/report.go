@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"context"
+	"fmt"
 	"slices"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
@@ -19,6 +21,10 @@ type Request struct {
 	// Maintenance names hosts planned to enter maintenance: each must be empty
 	// of powered-on VMs, and the report says where they could go.
 	Maintenance []inventory.HostName
+	// OmitSafe keeps only the scenarios that are not safe in the report
+	// (the summary still counts every one): for callers that need findings
+	// and counts, not every restart placement.
+	OmitSafe bool
 }
 
 // Report is everything one analysis found.
@@ -51,20 +57,42 @@ func (s Summary) OK() bool {
 	return s.Unsafe == 0 && s.Unproven == 0 && s.OverloadedHosts == 0 && s.AdmissionViolations == 0 && s.SpreadViolations == 0 && s.MaintenanceBlocked == 0
 }
 
-// Analyze runs every check on a snapshot.
+// Analyze runs every check on a snapshot; see AnalyzeContext.
 func Analyze(s *inventory.Snapshot, r Request) (Report, error) {
+	return AnalyzeContext(context.Background(), s, r)
+}
+
+// AnalyzeContext runs every check on a snapshot. The work is bounded up
+// front: a request whose failure combinations exceed the policy's
+// MaxScenarios is refused, naming the count and the limit. Scenarios are
+// checked one at a time and the context is checked between them, so a
+// cancelled analysis stops at once with the context's error.
+func AnalyzeContext(ctx context.Context, s *inventory.Snapshot, r Request) (Report, error) {
 	if err := r.Policy.Validate(); err != nil {
 		return Report{}, err
 	}
 	if err := checkNames(s, r); err != nil {
 		return Report{}, err
 	}
+	if n, what := workSize(s, r.Policy); len(r.FailHosts)+len(r.FailDatastores) == 0 && n > r.Policy.maxScenarios() {
+		return Report{}, fmt.Errorf("tolerate %d asks for %d failure combinations (the largest share from %s); the limit is %d: lower tolerate or raise the scenario limit", r.Policy.Tolerate, n, what, r.Policy.maxScenarios())
+	}
 	rep := Report{Format: ReportFormat, Policy: r.Policy, Hosts: Loads(s, r.Policy), Clusters: AdmissionControl(s),
 		Standby: StandbyGroups(s, r.Policy), BusinessSystems: BusinessSystemSpread(s)}
+	omitted := 0
 	if len(r.FailHosts)+len(r.FailDatastores) > 0 {
 		rep.Scenarios = []Scenario{Fail(s, r.Policy, Failure{Hosts: r.FailHosts, Datastores: r.FailDatastores})}
 	} else {
-		rep.Scenarios = HostFailures(s, r.Policy)
+		err := eachHostFailure(ctx, newWorld(s, r.Policy), func(sc Scenario) {
+			if r.OmitSafe && sc.Verdict == Safe {
+				omitted++
+				return
+			}
+			rep.Scenarios = append(rep.Scenarios, sc)
+		})
+		if err != nil {
+			return Report{}, fmt.Errorf("analysis stopped after %d scenario(s): %w", len(rep.Scenarios)+omitted, err)
+		}
 	}
 	if rep.Scenarios == nil {
 		rep.Scenarios = []Scenario{}
@@ -79,6 +107,7 @@ func Analyze(s *inventory.Snapshot, r Request) (Report, error) {
 		}
 	}
 	rep.Summary = summarize(rep)
+	rep.Summary.Safe += omitted
 	return rep, nil
 }
 

@@ -29,8 +29,9 @@ func StandbyGroups(s *inventory.Snapshot, p Policy) []Takeover {
 	w := newWorld(s, p)
 	for _, g := range s.StandbyGroups() {
 		for k := 1; k <= g.Tolerate; k++ {
-			subsets(g.Active, k, func(failed []inventory.HostName) {
+			subsets(g.Active, k, func(failed []inventory.HostName) bool {
 				out = append(out, w.takeover(g, failed, w.standbyHosts(g, failed)))
+				return true
 			})
 		}
 	}

@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"strings"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/analysis"
@@ -34,6 +37,7 @@ func Analyze(args []string, stdout, stderr io.Writer) int {
 	cpuOver := fs.Float64("cpu-overcommit", 1, "CPU overcommit ratio (1 = none)")
 	memOver := fs.Float64("memory-overcommit", 1, "memory overcommit ratio (1 = none)")
 	format := fs.String("format", "text", "output: text, json or markdown")
+	maxScenarios := fs.Int("max-scenarios", analysis.DefaultMaxScenarios, "refuse a request that checks more failure combinations than this")
 	if err := fs.Parse(args); err != nil {
 		return ExitBadInput
 	}
@@ -57,10 +61,13 @@ func Analyze(args []string, stdout, stderr io.Writer) int {
 	}
 	req := analysis.Request{
 		Policy: analysis.Policy{Basis: analysis.Basis(*basis), CPUOvercommit: *cpuOver, MemoryOvercommit: *memOver,
-			HeadroomPercent: *headroom, Tolerate: *tolerate},
+			HeadroomPercent: *headroom, Tolerate: *tolerate, MaxScenarios: *maxScenarios},
 		FailHosts: names[inventory.HostName](hosts), FailDatastores: names[inventory.DatastoreName](datastores),
 	}
-	rep, err := analysis.Analyze(snap, req)
+	// Ctrl-C stops the analysis between scenarios.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	rep, err := analysis.AnalyzeContext(ctx, snap, req)
 	if err != nil {
 		return fail("%v", err)
 	}
