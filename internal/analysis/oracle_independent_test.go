@@ -416,6 +416,42 @@ func (o *rev) stillDown(got []analysis.DownVM) string {
 	return ""
 }
 
+// refusalsTrue checks what the oracle can check of each refusal without
+// replaying the implementation's search: a host refused as unavailable is
+// failed (or being emptied) or not available, one refused by a VM-Host rule is
+// forbidden by an enabled required rule, one refused for datastores does not
+// mount one of the VM's, one refused as a failover host is a
+// dedicated failover host at evacuation, and an anti-affinity refusal binds
+// the VM (never when its cluster ignores anti-affinity at failover); "" if so.
+func (o *rev) refusalsTrue(refusals []analysis.Refusal) string {
+	for _, f := range refusals {
+		h, _ := o.s.Host(f.Host)
+		var ok bool
+		switch f.Checker {
+		case "available":
+			ok = o.fh[f.Host] || !avail(h)
+		case "vm_host_rule":
+			ok = !o.hostRulesAllow(f.VM, f.Host)
+		case "datastores":
+			v, _ := o.s.VM(f.VM)
+			for _, d := range v.Datastores {
+				ok = ok || !slices.Contains(h.Datastores, d)
+			}
+		case "failover_host":
+			c, _ := o.s.Cluster(h.Cluster)
+			ok = o.evacuate && c.HA.AdmissionControl.Policy == inventory.PolicyFailoverHosts && slices.Contains(c.HA.AdmissionControl.FailoverHosts, f.Host)
+		case "anti_affinity":
+			ok = len(o.aaBinds[f.VM]) > 0
+		default:
+			ok = true
+		}
+		if !ok {
+			return fmt.Sprintf("untrue refusal %+v", f)
+		}
+	}
+	return ""
+}
+
 func pickN[T any](r *rand.Rand, xs []T, n int) []T {
 	var out []T
 	for _, i := range r.Perm(len(xs))[:n] {
@@ -630,30 +666,39 @@ func randomEstate(r *rand.Rand) *inventory.Snapshot {
 func TestUnprovenShareWithASmallSearchBudget(t *testing.T) {
 	r := rand.New(rand.NewPCG(44, 9))
 	counts := map[analysis.Verdict]int{}
-	placeable := 0
+	unproven, placeable := map[string]int{}, map[string]int{} // by generator
 	for n := 0; n < 6000; n++ {
-		s := randomEstate(r)
+		s, gen := randomEstate(r), "randomEstate"
 		if n%2 == 1 {
-			s = inventory.MustNew(revEstate(r))
+			s, gen = inventory.MustNew(revEstate(r)), "revEstate"
 		}
 		p := analysis.Policy{Basis: analysis.Bases[r.IntN(2)], CPUOvercommit: 1, MemoryOvercommit: 1, Tolerate: 2, SearchBudget: 1}
 		for _, sc := range analysis.HostFailures(s, p) {
 			counts[sc.Verdict]++
 			o := newRev(s, p, sc.FailedHosts, sc.FailedDatastores, false)
-			switch found := o.search(); {
+			found := o.search()
+			switch {
 			case sc.Verdict == analysis.Safe && (len(o.down) > 0 || len(o.lost) > 0 || o.valid(sc.RestartPlacement) != ""):
 				t.Errorf("estate %d: safe with an invalid placement", n)
 			case sc.Verdict == analysis.Unsafe && found:
 				t.Errorf("estate %d: unsafe (%s) but placeable", n, sc.Reason)
-			case sc.Verdict == analysis.Unproven && found:
-				placeable++
+			case sc.Verdict == analysis.Unproven && (len(o.down) > 0 || len(o.lost) > 0):
+				t.Errorf("estate %d: unproven (%s) though VMs stay down", n, sc.Reason)
+			case sc.Verdict == analysis.Unproven:
+				unproven[gen]++
+				if found {
+					placeable[gen]++
+				}
 			}
 		}
 	}
 	if counts[analysis.Unproven] == 0 {
 		t.Fatalf("a 1-step budget left nothing unproven: %v", counts)
 	}
-	t.Logf("search budget 1: %v; the oracle placed %d of the %d unproven (%.0f%%)", counts, placeable, counts[analysis.Unproven], 100*float64(placeable)/float64(counts[analysis.Unproven]))
+	all := placeable["randomEstate"] + placeable["revEstate"]
+	t.Logf("search budget 1: %v; the oracle placed %d of the %d unproven (%.0f%%): randomEstate %d of %d, revEstate %d of %d",
+		counts, all, counts[analysis.Unproven], share(all, counts[analysis.Unproven]),
+		placeable["randomEstate"], unproven["randomEstate"], placeable["revEstate"], unproven["revEstate"])
 }
 
 // oracleEstates is how many random estates TestVerdictsAgainstIndependentOracle
@@ -714,6 +759,12 @@ func TestVerdictsAgainstIndependentOracle(t *testing.T) {
 			}
 			if why := o.stillDown(sc.StaysDown); why != "" {
 				report("(%s): %s", sc.Reason, why)
+			}
+			if why := o.refusalsTrue(sc.Refusals); why != "" {
+				report("(%s): %s", sc.Reason, why)
+			}
+			for _, f := range sc.Refusals {
+				seen["refusal by "+f.Checker]++
 			}
 			if len(o.down) > 0 {
 				seen["VMs stay down"]++
@@ -810,6 +861,10 @@ func TestVerdictsAgainstIndependentOracle(t *testing.T) {
 			ev := analysis.Evacuate(s, p, []inventory.HostName{h.Name})
 			o := newRev(s, p, []inventory.HostName{h.Name}, nil, true)
 			evac[ev.Verdict]++
+			if why := o.refusalsTrue(ev.Refusals); why != "" {
+				bad++
+				t.Errorf("estate %d: evacuating %s: %s (%s)\n%s", n, h.Name, ev.Verdict, why, dump(e))
+			}
 			switch ev.Verdict {
 			case analysis.Safe:
 				if why := o.valid(ev.Moves); why != "" {
