@@ -22,7 +22,10 @@ func FuzzAnalyze(f *testing.F) {
 			t.Fatal(err)
 		}
 		for _, sc := range rep.Scenarios {
-			if sc.Verdict == analysis.Safe && !newOracle(s, p, sc.FailedHosts).valid(sc.RestartPlacement) {
+			if sc.Verdict != analysis.Safe {
+				continue
+			}
+			if o := newRev(s, p, sc.FailedHosts, sc.FailedDatastores, false); len(o.down) > 0 || o.valid(sc.RestartPlacement) != "" {
 				t.Fatalf("safe with an invalid placement: %+v", sc)
 			}
 		}
