@@ -99,7 +99,7 @@ func (w *world) wave(pending []inventory.VMName, desired map[inventory.VMName]in
 		v, _ := w.snap.VM(vm)
 		from, to := where[vm], w.hostIdx[desired[vm]]
 		d := w.demandOf(v, to)
-		if d != (Resources{}) && len(d.exceeds(free[to])) > 0 { // a powered-off VM adds nothing, even to a full host
+		if v.PoweredOn() && !d.fits(free[to]) { // a powered-off VM adds nothing, even to a full host
 			rest = append(rest, vm)
 			continue
 		}
@@ -149,15 +149,18 @@ func (w *world) demandOf(v inventory.VM, h int) Resources {
 	return w.policy.Demand(v, w.hosts[h])
 }
 
-// finalShortfalls: for every host the desired layout moves VMs onto, what
-// stays and what arrives, where that exceeds the host's capacity.
+// finalShortfalls: for every host the desired layout moves powered-on VMs
+// onto, what stays and what arrives, where that exceeds the host's capacity
+// in a dimension — also when the arrivals ask nothing of it but the host is
+// over already: no step may put a running VM on an overloaded host, as the
+// placement rule's capacity checker refuses it.
 func (w *world) finalShortfalls(desired map[inventory.VMName]inventory.HostName, where map[inventory.VMName]int) []Shortfall {
 	stays := map[int]Resources{}
 	arrives := map[int]Resources{}
 	for vm, to := range desired {
 		v, _ := w.snap.VM(vm)
 		from, t := where[vm], w.hostIdx[to]
-		if from == t {
+		if from == t || !v.PoweredOn() {
 			continue
 		}
 		stays[from] = stays[from].sub(w.demandOf(v, from))
@@ -167,7 +170,7 @@ func (w *world) finalShortfalls(desired map[inventory.VMName]inventory.HostName,
 	for _, h := range sortedKeys(keysOf(arrives)) {
 		used := w.load[h].add(stays[h])
 		for _, d := range []Dimension{CPU, Memory} {
-			if req := arrives[h].get(d); req > 0 && satAdd(used.get(d), req) > w.capacity[h].get(d) {
+			if req := arrives[h].get(d); satAdd(used.get(d), req) > w.capacity[h].get(d) {
 				out = append(out, Shortfall{Host: w.hosts[h].Name, Dimension: d, Requested: req, Used: used.get(d), Capacity: w.capacity[h].get(d)})
 			}
 		}

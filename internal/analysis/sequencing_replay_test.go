@@ -211,3 +211,16 @@ func TestSequenceProofs(t *testing.T) {
 		t.Errorf("powered-off move: %+v", seq)
 	}
 }
+
+// A running VM may not move onto a host that is over capacity already, even
+// when it asks nothing of the exhausted dimension: the desired layout is
+// unsafe with that shortfall, not "blocked" (found by the oracle's generator).
+func TestSequenceOntoAnOverloadedHost(t *testing.T) {
+	s := newEstate("c", slot1).host("h0", "c", 2, 8192).host("h1", "c", 4, 8192).
+		vm("big", "h0", 2500, 1024).vm("v", "h1", 0, 1024).snap()
+	seq := analysis.SequenceMoves(s, analysis.DefaultPolicy(), map[inventory.VMName]inventory.HostName{"v": "h0"})
+	want := []analysis.Shortfall{{Host: "h0", Dimension: analysis.CPU, Requested: 0, Used: 2500, Capacity: 2000}}
+	if seq.Verdict != analysis.Unsafe || !slices.Equal(seq.Shortfalls, want) {
+		t.Errorf("%+v", seq)
+	}
+}
