@@ -95,7 +95,7 @@ func (w *world) capacityBound(p *problem, sc *Scenario, noun string) string {
 		if !slices.ContainsFunc(p.cands[i], func(h int) bool { return p.fits(i, h) }) {
 			sc.Shortfalls, sc.Refusals = sc.Shortfalls[:0], nil
 			w.explainStuck(p, i, sc)
-			return fmt.Sprintf("VM %q fits on none of its %d eligible host(s)", p.vmName(i), len(p.cands[i]))
+			return fmt.Sprintf("VM %q fits on none of its %d eligible host(s)%s", p.vmName(i), len(p.cands[i]), antiAffinityNote(sc.Refusals))
 		}
 	}
 	if reason := w.totalDemandBound(p, noun); reason != "" {
@@ -149,6 +149,21 @@ func (w *world) spreadBound(p *problem) string {
 		}
 	}
 	return ""
+}
+
+// antiAffinityNote names the anti-affinity refusals, so a VM kept off hosts
+// by a rule does not read as a capacity problem.
+func antiAffinityNote(rs []Refusal) string {
+	var anti []Refusal
+	for _, r := range rs {
+		if r.Checker == (antiAffinityChecker{}).name() {
+			anti = append(anti, r)
+		}
+	}
+	if len(anti) == 0 {
+		return ""
+	}
+	return ": " + joinRefusals(anti)
 }
 
 func keysOfInt(m map[int]int) map[int]bool {

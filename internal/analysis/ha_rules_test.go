@@ -126,7 +126,7 @@ func TestHARulesAtFailover(t *testing.T) {
 			verdict: analysis.Safe, reason: "first-fit decreasing restarts all 1 VM(s) within capacity", placement: place{"a": "h3"}},
 		{name: "anti-affinity respected during failover: no survivor without a VM of the rule, the VM cannot restart",
 			snap: ha2().with(vmRule(inventory.RuleVMAntiAffinity, on(), "a", "b")).snap(), fail: h1,
-			verdict: analysis.Unsafe, reason: `VM "a" fits on none of its 1 eligible host(s)`,
+			verdict: analysis.Unsafe, reason: `VM "a" fits on none of its 1 eligible host(s): h2 already runs a VM of anti-affinity rule "apart"`,
 			refusals: []analysis.Refusal{{VM: "a", Host: "h2", Checker: "anti_affinity", Reason: `already runs a VM of anti-affinity rule "apart"`}}},
 		{name: "anti-affinity respected during failover: two VMs of the rule restart on different hosts",
 			snap: ha3().vm("c", "h1", 1000, 2048).with(vmRule(inventory.RuleVMAntiAffinity, nil, "a", "c")).snap(), fail: h1,
@@ -189,7 +189,7 @@ func TestEvacuationKeepsRules(t *testing.T) {
 	}{
 		{name: "evacuation keeps anti-affinity even when HA ignores it",
 			snap:    ha2().with(vmRule(inventory.RuleVMAntiAffinity, nil, "a", "b")).with(ignoreAntiAffinity).snap(),
-			verdict: analysis.Unsafe, reason: `VM "a" fits on none of its 1 eligible host(s)`,
+			verdict: analysis.Unsafe, reason: `VM "a" fits on none of its 1 eligible host(s): h2 already runs a VM of anti-affinity rule "apart"`,
 			refusals: []analysis.Refusal{{VM: "a", Host: "h2", Checker: "anti_affinity", Reason: `already runs a VM of anti-affinity rule "apart"`}}},
 		{name: "evacuation keeps anti-affinity even when HA ignores it: the VM goes to the host without a VM of the rule",
 			snap:    ha3().with(vmRule(inventory.RuleVMAntiAffinity, nil, "a", "b")).with(ignoreAntiAffinity).snap(),
