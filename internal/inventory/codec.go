@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"unicode/utf8"
 )
 
 // Format is the version tag of the snapshot file this build reads and writes.
@@ -18,12 +19,26 @@ type document struct {
 	Estate
 }
 
+// MaxSnapshotBytes is the largest snapshot document Decode reads: 256 MiB, about
+// 70 times a synthetic 10,000-VM estate (3.5 MiB). Larger input (or endless
+// input such as /dev/zero) is refused with an error instead of exhausting memory.
+// It is a variable only so tests can lower it.
+var MaxSnapshotBytes int64 = 256 << 20
+
 // Decode reads an estate.snapshot/v1 document and validates it. Unknown fields
 // are ignored, so files from newer writers that only add fields still load.
+// Input larger than MaxSnapshotBytes and text that is not valid UTF-8 are errors.
 func Decode(r io.Reader) (*Snapshot, error) {
-	data, err := io.ReadAll(r)
+	data, err := io.ReadAll(io.LimitReader(r, MaxSnapshotBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading snapshot: %w", err)
+	}
+	if int64(len(data)) > MaxSnapshotBytes {
+		return nil, fmt.Errorf("snapshot is larger than the limit of %s: not an estate.snapshot/v1 file (real estates are a few MiB)", sizeString(MaxSnapshotBytes))
+	}
+	if !utf8.Valid(data) {
+		line, col := position(data, int64(firstInvalidUTF8(data)))
+		return nil, fmt.Errorf("snapshot is not valid UTF-8 at line %d, column %d: JSON text must be UTF-8", line, col)
 	}
 	var doc document
 	if err := json.Unmarshal(data, &doc); err != nil {
@@ -119,4 +134,28 @@ func position(data []byte, offset int64) (line, col int) {
 		}
 	}
 	return line, col
+}
+
+// firstInvalidUTF8 returns the offset of the first byte that is not valid UTF-8.
+func firstInvalidUTF8(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(data)
+}
+
+func sizeString(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

@@ -3,8 +3,10 @@ package inventory
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // ValidationError is one problem in an estate, located by its path in the
@@ -16,10 +18,71 @@ type ValidationError struct {
 
 func (e *ValidationError) Error() string { return e.Path + ": " + e.Message }
 
+// Limits on what a validation error echoes, so a hostile or broken file (a
+// 1 MiB name, thousands of problems) gives a readable message.
+const (
+	// MaxEchoedName is how many bytes of a name an error message repeats.
+	MaxEchoedName = 64
+	// MaxListedProblems is how many problems an error lists before counting the rest.
+	MaxListedProblems = 20
+)
+
+// Clip shortens s to at most MaxEchoedName bytes (at a rune boundary),
+// marking the cut with an ellipsis and the full length.
+func Clip(s string) string {
+	if len(s) <= MaxEchoedName {
+		return s
+	}
+	cut := MaxEchoedName
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", s[:cut], len(s))
+}
+
+// clipArgs clips every string argument a format quotes (%q): those are the
+// names read from the file; paths and lists built here are passed with %s.
+func clipArgs(format string, args []any) []any {
+	out := slices.Clone(args)
+	arg := 0
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		i++
+		for i < len(format) && strings.IndexByte("+-# 0123456789.", format[i]) >= 0 {
+			i++
+		}
+		if i >= len(format) || format[i] == '%' {
+			continue
+		}
+		if format[i] == 'q' && arg < len(out) {
+			if rv := reflect.ValueOf(out[arg]); rv.IsValid() && rv.Kind() == reflect.String {
+				out[arg] = Clip(rv.String())
+			}
+		}
+		arg++
+	}
+	return out
+}
+
+// sprintf is fmt.Sprintf with every quoted name clipped.
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, clipArgs(format, args)...) }
+
 type validator struct{ errs []error }
 
 func (v *validator) addf(path, format string, args ...any) {
-	v.errs = append(v.errs, &ValidationError{Path: path, Message: fmt.Sprintf(format, args...)})
+	v.errs = append(v.errs, &ValidationError{Path: path, Message: sprintf(format, args...)})
+}
+
+// err joins the problems, one per line, listing at most MaxListedProblems.
+func (v *validator) err() error {
+	if len(v.errs) <= MaxListedProblems {
+		return errors.Join(v.errs...)
+	}
+	shown := append(v.errs[:MaxListedProblems:MaxListedProblems],
+		fmt.Errorf("… and %d more problems (%d in all)", len(v.errs)-MaxListedProblems, len(v.errs)))
+	return errors.Join(shown...)
 }
 
 func (v *validator) nonNegative(path string, fields map[string]int64) {
@@ -40,12 +103,12 @@ func names[K ~string, T any](v *validator, kind string, items []T, name func(T) 
 	seen := make(map[K]bool, len(items))
 	for i, it := range items {
 		n := name(it)
-		path := fmt.Sprintf("%s[%d]", kind, i)
+		path := sprintf("%s[%d]", kind, i)
 		switch {
 		case n == "":
 			v.addf(path+".name", "must not be empty")
 		case seen[n]:
-			v.addf(fmt.Sprintf("%s %q", path, n), "duplicate name: %s names must be unique", strings.TrimSuffix(kind, "s"))
+			v.addf(sprintf("%s %q", path, n), "duplicate name: %s names must be unique", strings.TrimSuffix(kind, "s"))
 		}
 		seen[n] = true
 	}
@@ -67,15 +130,15 @@ func KnownList[K ~string](what string, known map[K]bool) string {
 	list := make([]string, 0, len(known))
 	for k := range known {
 		if k != "" {
-			list = append(list, string(k))
+			list = append(list, Clip(string(k)))
 		}
 	}
 	slices.Sort(list)
 	const shown = 8
 	if len(list) > shown {
-		return fmt.Sprintf("known %s are %s … (%d in all)", what, strings.Join(list[:shown], ", "), len(list))
+		return sprintf("known %s are %s … (%d in all)", what, strings.Join(list[:shown], ", "), len(list))
 	}
-	return fmt.Sprintf("known %s are %s", what, strings.Join(list, ", "))
+	return sprintf("known %s are %s", what, strings.Join(list, ", "))
 }
 
 func oneOf[T ~string](v *validator, path string, value T, valid []T) {
@@ -98,10 +161,10 @@ func (e Estate) validate() error {
 		hostCluster[h.Name] = h.Cluster
 	}
 	for i, c := range e.Clusters {
-		validateCluster(v, fmt.Sprintf("clusters[%d] %q", i, c.Name), c, hosts, vms, hostCluster)
+		validateCluster(v, sprintf("clusters[%d] %q", i, c.Name), c, hosts, vms, hostCluster)
 	}
 	for i, h := range e.Hosts {
-		path := fmt.Sprintf("hosts[%d] %q", i, h.Name)
+		path := sprintf("hosts[%d] %q", i, h.Name)
 		if h.Cluster != "" {
 			reference(v, path+".cluster", "cluster", h.Cluster, clusters)
 		}
@@ -110,11 +173,11 @@ func (e Estate) validate() error {
 		v.nonNegative(path, map[string]int64{"cpu_cores": int64(h.CPUCores), "cpu_mhz_per_core": h.CPUMHzPerCore,
 			"memory_mb": h.MemoryMB, "cpu_usage_mhz": h.CPUUsageMHz, "memory_usage_mb": h.MemoryUsageMB})
 		for j, d := range h.Datastores {
-			reference(v, fmt.Sprintf("%s.datastores[%d]", path, j), "datastore", d, datastores)
+			reference(v, sprintf("%s.datastores[%d]", path, j), "datastore", d, datastores)
 		}
 	}
 	for i, m := range e.VMs {
-		path := fmt.Sprintf("vms[%d] %q", i, m.Name)
+		path := sprintf("vms[%d] %q", i, m.Name)
 		if m.Host == "" {
 			v.addf(path+".host", "must name the host the VM is registered on")
 		} else {
@@ -134,35 +197,35 @@ func (e Estate) validate() error {
 			v.addf(path+".memory_reservation_mb", "reservation %d MiB exceeds the VM's configured memory %d MiB", m.MemoryReservationMB, m.MemoryMB)
 		}
 		for j, d := range m.Datastores {
-			reference(v, fmt.Sprintf("%s.datastores[%d]", path, j), "datastore", d, datastores)
+			reference(v, sprintf("%s.datastores[%d]", path, j), "datastore", d, datastores)
 		}
 	}
 	for i, d := range e.Datastores {
-		path := fmt.Sprintf("datastores[%d] %q", i, d.Name)
+		path := sprintf("datastores[%d] %q", i, d.Name)
 		v.nonNegative(path, map[string]int64{"capacity_mb": d.CapacityMB, "free_mb": d.FreeMB})
 		if d.FreeMB > d.CapacityMB {
 			v.addf(path+".free_mb", "free space %d MiB exceeds capacity %d MiB", d.FreeMB, d.CapacityMB)
 		}
 	}
 	for i, b := range e.BusinessSystems {
-		path := fmt.Sprintf("business_systems[%d] %q", i, b.Name)
+		path := sprintf("business_systems[%d] %q", i, b.Name)
 		if b.Criticality != "" {
 			oneOf(v, path+".criticality", b.Criticality, Criticalities)
 		}
 		for j, m := range b.VMs {
-			reference(v, fmt.Sprintf("%s.vms[%d]", path, j), "VM", m, vms)
+			reference(v, sprintf("%s.vms[%d]", path, j), "VM", m, vms)
 		}
 		for j, h := range b.Hosts {
-			reference(v, fmt.Sprintf("%s.hosts[%d]", path, j), "host", h, hosts)
+			reference(v, sprintf("%s.hosts[%d]", path, j), "host", h, hosts)
 		}
 		if b.MinHosts < 0 {
 			v.addf(path+".min_hosts", "must not be negative, got %d", b.MinHosts)
 		}
 	}
 	for i, g := range e.StandbyGroups {
-		validateStandbyGroup(v, fmt.Sprintf("standby_groups[%d] %q", i, g.Name), g, hosts)
+		validateStandbyGroup(v, sprintf("standby_groups[%d] %q", i, g.Name), g, hosts)
 	}
-	return errors.Join(v.errs...)
+	return v.err()
 }
 
 func validateCluster(v *validator, path string, c Cluster, hosts map[HostName]bool, vms map[VMName]bool, hostCluster map[HostName]ClusterName) {
@@ -188,7 +251,7 @@ func validateCluster(v *validator, path string, c Cluster, hosts map[HostName]bo
 	}
 	validateRules(v, path, c, vms, hostCluster)
 	for j, h := range ac.FailoverHosts {
-		p := fmt.Sprintf("%s.ha.admission_control.failover_hosts[%d]", path, j)
+		p := sprintf("%s.ha.admission_control.failover_hosts[%d]", path, j)
 		if !hosts[h] {
 			reference(v, p, "host", h, hosts)
 		} else if hostCluster[h] != c.Name {
@@ -206,12 +269,12 @@ func validateStandbyGroup(v *validator, path string, g StandbyGroup, hosts map[H
 		v.addf(path+".standby", "must list at least one standby host")
 	}
 	for j, h := range g.Active {
-		reference(v, fmt.Sprintf("%s.active[%d]", path, j), "host", h, hosts)
+		reference(v, sprintf("%s.active[%d]", path, j), "host", h, hosts)
 	}
 	for j, h := range g.Standby {
-		reference(v, fmt.Sprintf("%s.standby[%d]", path, j), "host", h, hosts)
+		reference(v, sprintf("%s.standby[%d]", path, j), "host", h, hosts)
 		if slices.Contains(g.Active, h) {
-			v.addf(fmt.Sprintf("%s.standby[%d]", path, j), "host %q is listed as both active and standby", h)
+			v.addf(sprintf("%s.standby[%d]", path, j), "host %q is listed as both active and standby", h)
 		}
 	}
 	if g.Tolerate < 1 || g.Tolerate > len(g.Active) {

@@ -1,7 +1,5 @@
 package inventory
 
-import "fmt"
-
 // validateRules checks a cluster's DRS groups and rules: names unique within
 // the cluster (vSphere keeps VM and host groups in one namespace), members
 // known, host group members in this cluster, and each rule shaped for its kind.
@@ -17,26 +15,26 @@ func validateRules(v *validator, path string, c Cluster, vms map[VMName]bool, ho
 		groups[name] = kind
 	}
 	for i, g := range c.VMGroups {
-		p := fmt.Sprintf("%s.vm_groups[%d] %q", path, i, g.Name)
+		p := sprintf("%s.vm_groups[%d] %q", path, i, g.Name)
 		group(p, g.Name, "vm")
 		for j, m := range g.VMs {
-			reference(v, fmt.Sprintf("%s.vms[%d]", p, j), "VM", m, vms)
+			reference(v, sprintf("%s.vms[%d]", p, j), "VM", m, vms)
 		}
 	}
 	for i, g := range c.HostGroups {
-		p := fmt.Sprintf("%s.host_groups[%d] %q", path, i, g.Name)
+		p := sprintf("%s.host_groups[%d] %q", path, i, g.Name)
 		group(p, g.Name, "host")
 		for j, h := range g.Hosts {
 			if hc, ok := hostCluster[h]; !ok {
-				v.addf(fmt.Sprintf("%s.hosts[%d]", p, j), "unknown host %q", h)
+				v.addf(sprintf("%s.hosts[%d]", p, j), "unknown host %q", h)
 			} else if hc != c.Name {
-				v.addf(fmt.Sprintf("%s.hosts[%d]", p, j), "host %q is in cluster %q, not in %q: DRS groups hold hosts of their own cluster", h, hc, c.Name)
+				v.addf(sprintf("%s.hosts[%d]", p, j), "host %q is in cluster %q, not in %q: DRS groups hold hosts of their own cluster", h, hc, c.Name)
 			}
 		}
 	}
 	seen := map[string]bool{}
 	for i, r := range c.Rules {
-		p := fmt.Sprintf("%s.rules[%d] %q", path, i, r.Name)
+		p := sprintf("%s.rules[%d] %q", path, i, r.Name)
 		switch {
 		case r.Name == "":
 			v.addf(p+".name", "must not be empty")
@@ -73,6 +71,6 @@ func validateVMVMRule(v *validator, p string, r Rule, vms map[VMName]bool) {
 		v.addf(p+".vms", "a %s rule needs at least 2 VMs, got %d", r.Kind, len(r.VMs))
 	}
 	for j, m := range r.VMs {
-		reference(v, fmt.Sprintf("%s.vms[%d]", p, j), "VM", m, vms)
+		reference(v, sprintf("%s.vms[%d]", p, j), "VM", m, vms)
 	}
 }
