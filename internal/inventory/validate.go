@@ -67,7 +67,9 @@ func clipArgs(format string, args []any) []any {
 }
 
 // sprintf is fmt.Sprintf with every quoted name clipped.
-func sprintf(format string, args ...any) string { return fmt.Sprintf(format, clipArgs(format, args)...) }
+func sprintf(format string, args ...any) string {
+	return fmt.Sprintf(format, clipArgs(format, args)...)
+}
 
 type validator struct{ errs []error }
 
