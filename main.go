@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log"
@@ -28,14 +29,24 @@ func main() {
 			os.Exit(run(os.Args[2:], os.Stdout, os.Stderr))
 		}
 	}
-	var debug bool
-	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
-	flag.Usage = func() {
+	// Every failure that is not a finding exits 1 (2 means findings for analyze).
+	fs := flag.NewFlagSet(os.Args[0], flag.ContinueOnError)
+	debug := fs.Bool("debug", false, "run the provider with support for debuggers like delve")
+	fs.Usage = func() {
 		fmt.Fprintf(os.Stderr, "Usage: %s [-debug] | %s\n", os.Args[0], cli.Usage())
-		flag.PrintDefaults()
+		fs.PrintDefaults()
 	}
-	flag.Parse()
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{Address: Address, Debug: debug})
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(cli.ExitOK)
+		}
+		os.Exit(cli.ExitBadInput)
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "Error: unknown command %q: use %s\n", fs.Arg(0), cli.Usage())
+		os.Exit(cli.ExitBadInput)
+	}
+	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{Address: Address, Debug: *debug})
 	// Terraform has shut the plugin down: log out so sessions do not pile up on vCenter.
 	_ = vsphere.CloseShared(context.Background())
 	if err != nil {

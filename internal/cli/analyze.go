@@ -38,15 +38,11 @@ func Analyze(args []string, stdout, stderr io.Writer) int {
 	memOver := fs.Float64("memory-overcommit", 1, "memory overcommit ratio (1 = none)")
 	format := fs.String("format", "text", "output: text, json or markdown")
 	maxScenarios := fs.Int("max-scenarios", analysis.DefaultMaxScenarios, "refuse a request that checks more failure combinations than this")
-	if err := fs.Parse(args); err != nil {
-		return ExitBadInput
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
 	fail := func(format string, a ...any) int {
-		fmt.Fprintf(stderr, "Error: "+format+"\n", a...)
-		return ExitBadInput
-	}
-	if fs.NArg() > 0 {
-		return fail("unexpected argument %q: analyze takes only flags (see --help)", fs.Arg(0))
+		return fail(stderr, fmt.Errorf(format, a...))
 	}
 	if *file == "" {
 		return fail("--snapshot is required: the estate.snapshot/v1 file to analyse")

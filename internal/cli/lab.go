@@ -24,19 +24,17 @@ func Lab(args []string, stdout, stderr io.Writer) int {
 	listen := fs.String("listen", "127.0.0.1:0", "address to serve on")
 	dir := fs.String("dir", "", "directory for the CA file and lab.env (default: a temporary directory)")
 	export := fs.String("export", "", "write the estate as an estate.snapshot/v1 file and exit (for analyze)")
-	if err := fs.Parse(args); err != nil {
-		return ExitBadInput
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
 	log := logger("lab", stderr)
 	snap, err := loadEstate(*estate)
 	if err != nil {
-		fmt.Fprintln(stderr, "Error:", err)
-		return ExitBadInput
+		return fail(stderr, err)
 	}
 	if *export != "" {
 		if err := writeSnapshot(*export, stdout, snap); err != nil {
-			fmt.Fprintln(stderr, "Error:", err)
-			return ExitBadInput
+			return fail(stderr, err)
 		}
 		return ExitOK
 	}
@@ -44,14 +42,12 @@ func Lab(args []string, stdout, stderr io.Writer) int {
 		// A lab.env left by an earlier lab would point scripts at a server that is gone.
 		_ = os.Remove(filepath.Join(*dir, "lab.env"))
 		if err := os.MkdirAll(*dir, 0o700); err != nil {
-			fmt.Fprintln(stderr, "Error:", err)
-			return ExitBadInput
+			return fail(stderr, err)
 		}
 	}
 	l, err := lab.Start(context.Background(), snap, lab.Options{Listen: *listen, Dir: *dir})
 	if err != nil {
-		fmt.Fprintln(stderr, "Error:", err)
-		return ExitBadInput
+		return fail(stderr, err)
 	}
 	defer l.Close()
 	log.Info("lab started", "url", l.URL.String(), "hosts", len(snap.Hosts()), "vms", len(snap.VMs()))
@@ -59,8 +55,7 @@ func Lab(args []string, stdout, stderr io.Writer) int {
 	if *dir != "" {
 		// Written last: its presence tells scripts the lab is ready.
 		if err := os.WriteFile(filepath.Join(*dir, "lab.env"), []byte(env), 0o600); err != nil {
-			fmt.Fprintln(stderr, "Error:", err)
-			return ExitBadInput
+			return fail(stderr, err)
 		}
 	}
 	esxi := 0

@@ -22,30 +22,27 @@ func Snapshot(args []string, stdout, stderr io.Writer) int {
 	insecure := fs.Bool("allow-unverified-ssl", envBool("VSPHERE_ALLOW_UNVERIFIED_SSL"), "skip TLS verification (labs only)")
 	datacenter := fs.String("datacenter", os.Getenv("VSPHERE_DATACENTER"), "read only this datacenter")
 	output := fs.String("output", "-", "file to write, - for stdout")
-	if err := fs.Parse(args); err != nil {
-		return ExitBadInput
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
 	log := logger("snapshot", stderr)
 	ctx := context.Background()
 	// The password comes only from the environment, never from a flag that shows in ps.
 	c, err := vsphere.Connect(ctx, vsphere.Config{Server: *server, User: *user, Password: os.Getenv("VSPHERE_PASSWORD"), CAFile: *caFile, Insecure: *insecure})
 	if err != nil {
-		fmt.Fprintln(stderr, "Error:", err)
-		return ExitBadInput
+		return fail(stderr, err)
 	}
 	defer func() { _ = c.Close(ctx) }()
 	topo, err := c.ReadTopology(ctx, *datacenter)
 	if err != nil {
-		fmt.Fprintln(stderr, "Error:", err)
-		return ExitBadInput
+		return fail(stderr, err)
 	}
 	for _, w := range topo.Warnings {
-		fmt.Fprintln(stderr, "Warning:", w)
+		fmt.Fprintln(stderr, "Warning:", oneLine(w))
 	}
 	log.Info("read topology", "server", c.Server(), "hosts", len(topo.Estate.Hosts()), "vms", len(topo.Estate.VMs()), "round_trips", topo.RoundTrips)
 	if err := writeSnapshot(*output, stdout, topo.Estate); err != nil {
-		fmt.Fprintln(stderr, "Error:", err)
-		return ExitBadInput
+		return fail(stderr, err)
 	}
 	return ExitOK
 }

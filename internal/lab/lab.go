@@ -7,7 +7,9 @@ package lab
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 
@@ -115,8 +117,11 @@ func (l *Lab) start(ctx context.Context, snap *inventory.Snapshot, opts Options)
 	svc := l.model.Service
 	svc.RegisterEndpoints = true
 	svc.TLS = &tls.Config{Certificates: []tls.Certificate{certs.server}, MinVersion: tls.VersionTLS12}
-	svc.Listen = &url.URL{Host: listenAddr(opts.Listen), User: url.UserPassword(opts.User, opts.Password)}
-	l.server = svc.NewServer()
+	addr := listenAddr(opts.Listen)
+	svc.Listen = &url.URL{Host: addr, User: url.UserPassword(opts.User, opts.Password)}
+	if l.server, err = newServer(svc, addr); err != nil {
+		return err
+	}
 	u := *l.server.URL
 	u.User = nil
 	l.URL = &u
@@ -124,6 +129,37 @@ func (l *Lab) start(ctx context.Context, snap *inventory.Snapshot, opts Options)
 		return fmt.Errorf("seeding lab tags: %w", err)
 	}
 	return nil
+}
+
+// newServer starts the simulator's server. The simulator panics when it cannot
+// listen; a busy or invalid address is the user's to fix, so it is an error
+// that names the address and the reason.
+func newServer(svc *simulator.Service, addr string) (srv *simulator.Server, err error) {
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return nil, fmt.Errorf("cannot listen on %q: %v (want host:port, for example 127.0.0.1:8989)", addr, err)
+	}
+	// Listen once here for a clear error (address in use, no such interface,
+	// permission denied); the simulator listens again right after.
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("cannot listen on %s: %v", addr, listenReason(err))
+	}
+	_ = ln.Close()
+	defer func() {
+		if r := recover(); r != nil {
+			srv, err = nil, fmt.Errorf("cannot listen on %s: %v", addr, r)
+		}
+	}()
+	return svc.NewServer(), nil
+}
+
+// listenReason drops the "listen tcp ADDR:" prefix that repeats the address.
+func listenReason(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err
+	}
+	return err
 }
 
 func listenAddr(a string) string {
