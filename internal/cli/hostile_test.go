@@ -112,7 +112,9 @@ func TestEverySubcommandRejectsStrayArgumentsAndHelpExitsZero(t *testing.T) {
 }
 
 func TestACrashIsOneLineAndExitOne(t *testing.T) {
-	crash := cli.Recovering("analyze", func([]string, io.Writer, io.Writer) int { panic("runtime error: index out of range [3] with length 3\nsecond line") })
+	crash := cli.Recovering("analyze", func([]string, io.Writer, io.Writer) int {
+		panic("runtime error: index out of range [3] with length 3\nsecond line")
+	})
 	var stdout, stderr bytes.Buffer
 	code := crash(nil, &stdout, &stderr)
 	want := "Error: analyze crashed: runtime error: index out of range [3] with length 3\\nsecond line (a bug: please report it; ESTATE_DEBUG=1 prints the stack)\n"
