@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 	"github.com/estate-tf/terraform-provider-estate/internal/vsphere"
@@ -22,13 +23,22 @@ func Snapshot(args []string, stdout, stderr io.Writer) int {
 	insecure := fs.Bool("allow-unverified-ssl", envBool("VSPHERE_ALLOW_UNVERIFIED_SSL"), "skip TLS verification (labs only)")
 	datacenter := fs.String("datacenter", os.Getenv("VSPHERE_DATACENTER"), "read only this datacenter")
 	output := fs.String("output", "-", "file to write, - for stdout")
+	timeout := fs.String("api-timeout", os.Getenv("VSPHERE_API_TIMEOUT"), "how long to wait for vCenter on each call, e.g. 90s or 5m (default $VSPHERE_API_TIMEOUT, else 5m)")
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
 	log := logger("snapshot", stderr)
 	ctx := context.Background()
+	var apiTimeout time.Duration
+	if *timeout != "" {
+		d, err := vsphere.ParseTimeout(*timeout)
+		if err != nil {
+			return fail(stderr, fmt.Errorf("--api-timeout %w", err))
+		}
+		apiTimeout = d
+	}
 	// The password comes only from the environment, never from a flag that shows in ps.
-	c, err := vsphere.Connect(ctx, vsphere.Config{Server: *server, User: *user, Password: os.Getenv("VSPHERE_PASSWORD"), CAFile: *caFile, Insecure: *insecure})
+	c, err := vsphere.Connect(ctx, vsphere.Config{Server: *server, User: *user, Password: os.Getenv("VSPHERE_PASSWORD"), CAFile: *caFile, Insecure: *insecure, Timeout: apiTimeout})
 	if err != nil {
 		return fail(stderr, err)
 	}

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bytes"
+	"net"
 	"strings"
 	"testing"
 
@@ -57,5 +58,37 @@ func TestLabRejectsAnUnknownEstate(t *testing.T) {
 	code := cli.Lab([]string{"--estate", "nowhere"}, &stdout, &stderr)
 	if code != cli.ExitBadInput || !strings.Contains(stderr.String(), `unknown built-in estate "nowhere": built-in estates are demo, small`) {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+func TestSnapshotOfASilentServerTimesOut(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	t.Setenv("VSPHERE_SERVER", ln.Addr().String())
+	t.Setenv("VSPHERE_USER", "u")
+	t.Setenv("VSPHERE_PASSWORD", "p")
+	var stdout, stderr bytes.Buffer
+	code := cli.Snapshot([]string{"--api-timeout", "1s"}, &stdout, &stderr)
+	want := "Error: connecting to vCenter " + ln.Addr().String() + ": TLS handshake timed out after 1s\n"
+	if code != cli.ExitBadInput || stderr.String() != want {
+		t.Errorf("exit %d, stderr %q\nwant 1, %q", code, stderr.String(), want)
+	}
+	stderr.Reset()
+	code = cli.Snapshot([]string{"--api-timeout", "forever"}, &stdout, &stderr)
+	want = "Error: --api-timeout \"forever\" is not a duration: use a number with a unit, like \"90s\", \"5m\" or \"1h\" (default 5m)\n"
+	if code != cli.ExitBadInput || stderr.String() != want {
+		t.Errorf("exit %d, stderr %q\nwant 1, %q", code, stderr.String(), want)
 	}
 }

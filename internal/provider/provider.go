@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -38,6 +39,7 @@ type providerModel struct {
 	AllowUnverifiedSSL types.Bool   `tfsdk:"allow_unverified_ssl"`
 	CAFile             types.String `tfsdk:"ca_file"`
 	Datacenter         types.String `tfsdk:"datacenter"`
+	APITimeout         types.String `tfsdk:"api_timeout"`
 }
 
 // Environment variables the provider reads, the same ones the vsphere provider uses.
@@ -48,6 +50,7 @@ const (
 	EnvAllowUnverifiedSSL = "VSPHERE_ALLOW_UNVERIFIED_SSL"
 	EnvCAFile             = "VSPHERE_CA_FILE"
 	EnvDatacenter         = "VSPHERE_DATACENTER"
+	EnvAPITimeout         = "VSPHERE_API_TIMEOUT"
 )
 
 func (p *EstateProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -71,6 +74,11 @@ func (p *EstateProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				MarkdownDescription: "PEM file with the CA certificates that signed vCenter's certificate, trusted in addition to the system's. Defaults to `" + EnvCAFile + "`."},
 			"datacenter": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "Read only this datacenter. Defaults to `" + EnvDatacenter + "`, else every datacenter."},
+			"api_timeout": schema.StringAttribute{Optional: true,
+				Validators: []validator.String{timeoutValidator{}},
+				MarkdownDescription: "How long to wait for vCenter on each call — connect, login, every read and write — as a duration such as `90s`, `5m` or `1h` (from `1s` to `24h`). " +
+					"A call that takes longer fails the command with an error naming the server and what timed out, instead of hanging it. The TCP connect and the TLS handshake get at most `30s` of it. " +
+					"Defaults to `" + EnvAPITimeout + "`, else `5m`."},
 		},
 	}
 }
@@ -81,7 +89,7 @@ func (p *EstateProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if anyUnknown(m.Server, m.User, m.Password, m.CAFile, m.Datacenter) || m.AllowUnverifiedSSL.IsUnknown() {
+	if anyUnknown(m.Server, m.User, m.Password, m.CAFile, m.Datacenter, m.APITimeout) || m.AllowUnverifiedSSL.IsUnknown() {
 		// Values from resources not yet created: the provider is configured again once they are known.
 		return
 	}
@@ -116,6 +124,18 @@ func resolveConfig(m providerModel, resp *provider.ConfigureResponse) (vsphere.C
 		return cfg, "", false
 	}
 	cfg.Insecure = insecure
+	if s := stringOr(m.APITimeout, EnvAPITimeout); s != "" {
+		d, err := vsphere.ParseTimeout(s)
+		if err != nil {
+			what := "api_timeout"
+			if m.APITimeout.IsNull() {
+				what = EnvAPITimeout
+			}
+			resp.Diagnostics.AddAttributeError(path.Root("api_timeout"), "Invalid "+what, what+" = "+err.Error())
+			return cfg, "", false
+		}
+		cfg.Timeout = d
+	}
 	for _, req := range []struct{ value, attr, env string }{
 		{cfg.Server, "server", EnvServer}, {cfg.User, "user", EnvUser}, {cfg.Password, "password", EnvPassword},
 	} {
@@ -153,6 +173,24 @@ type envError struct{ env, value string }
 
 func (e *envError) Error() string {
 	return e.env + "=" + strconv.Quote(e.value) + " is not a boolean: use true or false"
+}
+
+// timeoutValidator checks api_timeout when Terraform validates the configuration (plan, validate).
+type timeoutValidator struct{}
+
+func (timeoutValidator) Description(context.Context) string {
+	return "a duration such as 90s, 5m or 1h, from 1s to 24h"
+}
+
+func (v timeoutValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (timeoutValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := vsphere.ParseTimeout(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid api_timeout", "api_timeout = "+err.Error())
+	}
 }
 
 func anyUnknown(vs ...types.String) bool {

@@ -3,6 +3,7 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"regexp"
 	stdstrings "strings"
 	"testing"
@@ -57,6 +58,38 @@ func TestAccProviderConfigErrors(t *testing.T) {
 			map[string]string{"VSPHERE_SERVER": l.Server(), "VSPHERE_USER": "u", "VSPHERE_PASSWORD": "p", "VSPHERE_ALLOW_UNVERIFIED_SSL": "yes please"},
 			wrapped(`VSPHERE_ALLOW_UNVERIFIED_SSL="yes please" is not a boolean: use true or false`)},
 	}
+	silent := silentServer(t)
+	tests = append(tests, []struct {
+		name     string
+		provider string
+		env      map[string]string
+		want     *regexp.Regexp
+	}{
+		{"server that never answers", fmt.Sprintf(`provider "estate" {
+  server = %q
+  user = "u"
+  password = "p"
+  api_timeout = "1s"
+}`, silent), nil,
+			wrapped(fmt.Sprintf(`connecting to vCenter %s: TLS handshake timed out after 1s`, silent))},
+		{"http server", `provider "estate" {
+  server = "http://vc.example.com"
+  user = "u"
+  password = "p"
+}`, nil,
+			wrapped(`vCenter server "http://vc.example.com" uses http: vCenter's API is served over https; use https://vc.example.com or just vc.example.com`)},
+		{"bad api_timeout", `provider "estate" {
+  api_timeout = "5 minutes"
+}`, nil,
+			wrapped(`api_timeout = "5 minutes" is not a duration: use a number with a unit, like "90s", "5m" or "1h" (default 5m)`)},
+		{"api_timeout out of range", `provider "estate" {
+  api_timeout = "10ms"
+}`, nil,
+			wrapped(`api_timeout = "10ms" is out of range: use a duration from 1s to 24h (default 5m)`)},
+		{"bad api timeout in the environment", `provider "estate" {}`,
+			map[string]string{"VSPHERE_SERVER": l.Server(), "VSPHERE_USER": "u", "VSPHERE_PASSWORD": "p", "VSPHERE_API_TIMEOUT": "soon"},
+			wrapped(`VSPHERE_API_TIMEOUT = "soon" is not a duration`)},
+	}...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for k, v := range tt.env {
@@ -99,6 +132,26 @@ func TestAccProviderFromEnvironmentSharesOneSession(t *testing.T) {
 	// Sessions of earlier tests' labs, already stopped, fail to log out; only this lab's count matters.
 	_ = vsphere.CloseShared(context.Background())
 	check(0)()
+}
+
+// silentServer accepts TCP connections and never answers.
+func silentServer(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	t.Cleanup(func() { close(done); _ = ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() { <-done; _ = c.Close() }()
+		}
+	}()
+	return ln.Addr().String()
 }
 
 // wrapped matches a message however Terraform wraps its lines.

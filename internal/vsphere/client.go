@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,11 +30,14 @@ type Config struct {
 	Password string
 	Insecure bool   // skip TLS verification (allow_unverified_ssl)
 	CAFile   string // PEM file of CAs to trust in addition to the system's
+	// Timeout bounds every call to vCenter (api_timeout); 0 means DefaultTimeout.
+	// The TCP connect and the TLS handshake get at most 30s of it.
+	Timeout time.Duration
 }
 
 // key identifies a session; the password is part of it so a changed password logs in anew.
 func (c Config) key() string {
-	return strings.Join([]string{c.Server, c.User, c.Password, fmt.Sprint(c.Insecure), c.CAFile}, "\x00")
+	return strings.Join([]string{c.Server, c.User, c.Password, fmt.Sprint(c.Insecure), c.CAFile, c.timeout().String()}, "\x00")
 }
 
 // Client is a logged-in vCenter session. It is safe for concurrent use.
@@ -64,25 +68,47 @@ func Connect(ctx context.Context, cfg Config) (*Client, error) {
 	if cfg.Server == "" {
 		return nil, errors.New("no vCenter server configured: set server in the provider block or VSPHERE_SERVER")
 	}
-	u, err := soap.ParseURL(cfg.Server)
-	if err != nil || u == nil {
-		return nil, fmt.Errorf("invalid vCenter server %q: %v", cfg.Server, err)
+	u, err := ParseServer(cfg.Server)
+	if err != nil {
+		return nil, err
 	}
-	u.User = nil
 	sc := soap.NewClient(u, cfg.Insecure)
+	withTimeouts(sc, cfg)
 	if cfg.CAFile != "" {
 		if err := sc.SetRootCAs(cfg.CAFile); err != nil {
 			return nil, fmt.Errorf("reading ca_file %q: %v", cfg.CAFile, err)
 		}
 	}
 	c := &Client{cfg: cfg}
-	vc, err := vim25.NewClient(ctx, sc)
+	rt := deadlineRoundTripper{next: sc, server: u.Host, timeout: cfg.timeout()}
+	// vim25.NewClient needs the *soap.Client itself; its one call (the service
+	// content) gets the same deadline here.
+	vc, err := func() (*vim25.Client, error) {
+		st := &stage{}
+		cctx, cancel := context.WithTimeout(context.WithValue(ctx, stageKey{}, st), cfg.timeout())
+		defer cancel()
+		vc, err := vim25.NewClient(cctx, sc)
+		if err != nil && ctx.Err() == nil && (errors.Is(cctx.Err(), context.DeadlineExceeded) || isTimeout(err)) {
+			var te *TimeoutError
+			if !errors.As(err, &te) {
+				name := st.get()
+				if name == "" {
+					name = "RetrieveServiceContent"
+				}
+				te = &TimeoutError{Stage: name, After: cfg.timeout()}
+			}
+			out := *te
+			out.Server = u.Host
+			return nil, &out
+		}
+		return vc, err
+	}()
 	if err != nil {
 		return nil, connectError(cfg, u.Host, err)
 	}
 	// The keep-alive handler starts its ticker when it sees the Login go through
 	// it, and stops it at Logout, so it wraps the client before logging in.
-	c.keepalive = keepalive.NewHandlerSOAP(countingRoundTripper{RoundTripper: sc, n: &c.roundTrips}, 5*time.Minute, nil)
+	c.keepalive = keepalive.NewHandlerSOAP(countingRoundTripper{RoundTripper: rt, n: &c.roundTrips}, 5*time.Minute, nil)
 	vc.RoundTripper = c.keepalive
 	if err := session.NewManager(vc).Login(ctx, url.UserPassword(cfg.User, cfg.Password)); err != nil {
 		c.keepalive.Stop()
@@ -92,9 +118,39 @@ func Connect(ctx context.Context, cfg Config) (*Client, error) {
 	return c, nil
 }
 
+// ParseServer reads a vCenter server setting: host, host:port or an https URL.
+// http is refused (vCenter serves its API over https only, and plain http
+// fails later with confusing errors), as is anything that is not a host.
+func ParseServer(server string) (*url.URL, error) {
+	s := strings.TrimSpace(server)
+	if scheme, rest, ok := strings.Cut(s, "://"); ok {
+		switch strings.ToLower(scheme) {
+		case "https":
+		case "http":
+			return nil, fmt.Errorf("vCenter server %q uses http: vCenter's API is served over https; use https://%s or just %s", server, rest, strings.TrimSuffix(strings.SplitN(rest, "/", 2)[0], ":80"))
+		default:
+			return nil, fmt.Errorf("invalid vCenter server %q: scheme %q is not https; use host, host:port or https://host", server, scheme)
+		}
+	}
+	u, err := soap.ParseURL(s)
+	if err != nil || u == nil || u.Host == "" || strings.ContainsAny(u.Host, " \t\r\n/\\") || u.Hostname() == "" {
+		return nil, fmt.Errorf("invalid vCenter server %q: not a host, host:port or https:// URL", server)
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("invalid vCenter server %q: port %q is not a number from 1 to 65535", server, p)
+		}
+	}
+	u.User = nil
+	return u, nil
+}
+
 func connectError(cfg Config, host string, err error) error {
 	var netErr *net.OpError
 	msg := err.Error()
+	if te := connecting(err); te != nil {
+		return te
+	}
 	switch {
 	case isNotAuthenticated(err):
 		return fmt.Errorf("cannot log in to vCenter %s as %q: incorrect user name or password", host, cfg.User)

@@ -75,6 +75,7 @@ func (c *Client) loginREST(ctx context.Context) error {
 		return nil
 	}
 	rc := rest.NewClient(c.vim)
+	rc.Timeout = c.cfg.timeout() // vAPI calls get the same bound as SOAP ones
 	if err := rc.Login(ctx, url.UserPassword(c.cfg.User, c.cfg.Password)); err != nil {
 		return err
 	}
