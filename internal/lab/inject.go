@@ -178,3 +178,39 @@ func (l *Lab) SetVMMemoryReservation(name inventory.VMName, reservationMB int64)
 	})
 	return nil
 }
+
+// SetMaintenance puts a host into (or takes it out of) maintenance mode behind
+// the provider's back, whatever runs on it, as an operator can with vCenter's UI
+// after moving VMs by hand.
+func (l *Lab) SetMaintenance(name inventory.HostName, on bool) error {
+	host, err := l.host(name)
+	if err != nil {
+		return err
+	}
+	ctx := l.model.Service.Context
+	ctx.WithLock(host, func() {
+		ctx.Map.Update(ctx, host, []types.PropertyChange{{Name: "runtime.inMaintenanceMode", Val: on}})
+	})
+	return nil
+}
+
+// DeleteVM powers a VM off and deletes it, as a person can out of band.
+func (l *Lab) DeleteVM(ctx context.Context, name inventory.VMName) error {
+	ref, ok := l.dc.vms[name]
+	if !ok {
+		return fmt.Errorf("lab has no VM %q", name)
+	}
+	vm := object.NewVirtualMachine(l.client, ref)
+	if t, err := vm.PowerOff(ctx); err == nil {
+		_ = t.Wait(ctx) // already off is fine
+	}
+	t, err := vm.Destroy(ctx)
+	if err != nil {
+		return err
+	}
+	if err := t.Wait(ctx); err != nil {
+		return fmt.Errorf("deleting VM %q: %w", name, err)
+	}
+	delete(l.dc.vms, name)
+	return nil
+}

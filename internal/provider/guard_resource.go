@@ -3,6 +3,9 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -128,16 +131,23 @@ func (m guardModel) known() bool {
 	return !m.TolerateHostFailures.IsUnknown() && !m.HeadroomPercent.IsUnknown() && !m.Basis.IsUnknown() && !m.FailOn.IsUnknown()
 }
 
-// changes converts the planned inputs into overlays on the live estate.
-func (m guardModel) changes() []inventory.Change {
+// changes converts the planned inputs into overlays on the live estate; it
+// leaves out (and lists, quoted) the placements of VMs the estate does not have.
+func (m guardModel) changes(live *inventory.Snapshot) ([]inventory.Change, []string) {
 	var out []inventory.Change
+	var missing []string
 	for vm, host := range m.Placements {
+		if _, ok := live.VM(inventory.VMName(vm)); !ok {
+			missing = append(missing, strconv.Quote(clip(vm)))
+			continue
+		}
 		out = append(out, inventory.MoveVM{VM: inventory.VMName(vm), To: inventory.HostName(host.ValueString())})
 	}
+	slices.Sort(missing)
 	for _, h := range m.MaintenanceHosts {
 		out = append(out, inventory.SetMaintenance{Host: inventory.HostName(h.ValueString()), On: true})
 	}
-	return out
+	return out, missing
 }
 
 // analyse fills the computed attributes and returns the findings that fail.
@@ -146,7 +156,13 @@ func (r *GuardResource) analyse(ctx context.Context, m *guardModel, diags *diagn
 	if diags.Append(d...); d.HasError() {
 		return nil
 	}
-	planned, err := topo.Estate.With(m.changes()...)
+	changes, missing := m.changes(topo.Estate)
+	if len(missing) > 0 {
+		// A VM being created in the same apply, or deleted out of band: nothing to analyse for it.
+		diags.AddAttributeWarning(path.Root("placements"), "Placements of VMs not in vCenter are not analysed",
+			fmt.Sprintf("vCenter has no VM %s now; the guard analyses the other placements.", strings.Join(missing, ", ")))
+	}
+	planned, err := topo.Estate.With(changes...)
 	if err != nil {
 		diags.AddAttributeError(path.Root("placements"), "Invalid planned change", err.Error())
 		return nil
@@ -215,8 +231,14 @@ func (r *GuardResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
 		return
 	}
-	failing := r.analyse(ctx, &state, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	// Refresh (and destroy, which refreshes first) never fails on the checks:
+	// what the analysis cannot do against the live estate is a warning, and the
+	// state keeps the last analysis.
+	var d diagnostics
+	failing := r.analyse(ctx, &state, &d)
+	resp.Diagnostics.Append(warningsOnly(d)...)
+	if d.HasError() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
 	}
 	if len(failing) > 0 {

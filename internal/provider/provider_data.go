@@ -7,6 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 	"github.com/estate-tf/terraform-provider-estate/internal/vsphere"
 )
 
@@ -52,3 +53,20 @@ func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
 	}
 	return pd
 }
+
+// warningsOnly turns errors into warnings, for Read: refresh and destroy
+// never fail on checks meant for creating or changing things.
+func warningsOnly(in diag.Diagnostics) diag.Diagnostics {
+	out := make(diag.Diagnostics, 0, len(in))
+	for _, d := range in {
+		if d.Severity() == diag.SeverityError {
+			out.AddWarning(d.Summary(), d.Detail())
+			continue
+		}
+		out.Append(d)
+	}
+	return out
+}
+
+// clip shortens a name echoed in a message to 64 bytes.
+func clip(s string) string { return inventory.Clip(s) }

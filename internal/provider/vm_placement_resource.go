@@ -77,6 +77,16 @@ func (r *VMPlacementResource) ModifyPlan(ctx context.Context, req resource.Modif
 		return
 	}
 	vm, host := inventory.VMName(plan.VM.ValueString()), inventory.HostName(plan.Host.ValueString())
+	if _, ok := topo.Estate.VM(vm); !ok {
+		// Not an error: the VM may be created in the same apply (by the vsphere
+		// provider), and a VM deleted out of band must not fail a destroy, whose
+		// first step plans this resource's re-creation. Apply fails if it is still missing.
+		resp.Diagnostics.AddAttributeWarning(path.Root("vm"), "VM not in vCenter",
+			fmt.Sprintf("VM %q is not in vCenter now, so its placement cannot be checked: apply fails unless the VM exists by then. If it was deleted, remove this resource.", clip(string(vm))))
+		plan.ID = plan.VM
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		return
+	}
 	for _, p := range analysis.CheckMove(topo.Estate, analysis.DefaultPolicy(), vm, host) {
 		resp.Diagnostics.AddAttributeError(path.Root(p.Field), "Invalid VM placement", p.Message)
 	}
