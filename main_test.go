@@ -34,7 +34,7 @@ func TestPlansDoNotLeaveSessionsOnVCenter(t *testing.T) {
 data "estate_topology" "live" {}
 output "hosts" { value = length(data.estate_topology.live.hosts) }
 `)
-	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "ESTATE_SESSION_DIR="+filepath.Join(dir, "sessions"))
 	for k, v := range l.Env() {
 		env = append(env, k+"="+v)
 	}

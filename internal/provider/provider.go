@@ -60,7 +60,7 @@ func (p *EstateProvider) Metadata(_ context.Context, _ provider.MetadataRequest,
 
 func (p *EstateProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Models a virtualized estate (vSphere clusters and physical servers) and checks every plan for capacity and failover. Connects to one vCenter; one session is shared by everything in a provider process and logged out when it ends.",
+		MarkdownDescription: "Models a virtualized estate (vSphere clusters and physical servers) and checks every plan for capacity and failover. Connects to one vCenter; one session is shared by everything in a provider process and logged out when it ends. A run killed before it could log out (SIGKILL) leaves its session to the next run, which reuses it: the session cookie is kept in a file private to the user under the user cache directory (`ESTATE_SESSION_DIR` moves it, `off` disables it).",
 		Attributes: map[string]schema.Attribute{
 			"server": schema.StringAttribute{Optional: true,
 				MarkdownDescription: "vCenter server: `host`, `host:port` or an `https://` URL. Defaults to `" + EnvServer + "`."},
@@ -117,6 +117,8 @@ func resolveConfig(m providerModel, resp *provider.ConfigureResponse) (vsphere.C
 		User:     stringOr(m.User, EnvUser),
 		Password: stringOr(m.Password, EnvPassword),
 		CAFile:   stringOr(m.CAFile, EnvCAFile),
+		// A run killed with SIGKILL leaves its session for the next run to reuse (docs/design/sessions.md).
+		SessionDir: vsphere.DefaultSessionDir(),
 	}
 	insecure, err := boolOr(m.AllowUnverifiedSSL, EnvAllowUnverifiedSSL)
 	if err != nil {

@@ -41,5 +41,13 @@ func TestMain(m *testing.M) {
 	if os.Getenv("TF_ACC") == "" {
 		_ = os.Setenv("TF_ACC", "1")
 	}
-	os.Exit(m.Run())
+	// Session files of the tests' labs stay out of the user's cache.
+	dir, err := os.MkdirTemp("", "estate-sessions-")
+	if err != nil {
+		panic(err)
+	}
+	_ = os.Setenv("ESTATE_SESSION_DIR", dir)
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
 }

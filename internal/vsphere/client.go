@@ -33,11 +33,14 @@ type Config struct {
 	// Timeout bounds every call to vCenter (api_timeout); 0 means DefaultTimeout.
 	// The TCP connect and the TLS handshake get at most 30s of it.
 	Timeout time.Duration
+	// SessionDir keeps the session's cookie so a run killed before it could
+	// log out leaves a session the next run reuses (see sessionfile.go); "" disables it.
+	SessionDir string
 }
 
 // key identifies a session; the password is part of it so a changed password logs in anew.
 func (c Config) key() string {
-	return strings.Join([]string{c.Server, c.User, c.Password, fmt.Sprint(c.Insecure), c.CAFile, c.timeout().String()}, "\x00")
+	return strings.Join([]string{c.Server, c.User, c.Password, fmt.Sprint(c.Insecure), c.CAFile, c.timeout().String(), c.SessionDir}, "\x00")
 }
 
 // Client is a logged-in vCenter session. It is safe for concurrent use.
@@ -48,6 +51,8 @@ type Client struct {
 	rest       *rest.Client
 	keepalive  *keepalive.HandlerSOAP
 	roundTrips atomic.Int64
+	session    *sessionFile // the locked file of this session, when SessionDir is set
+	reused     bool
 }
 
 // countingRoundTripper counts SOAP calls so tests and logs can show that a
@@ -110,11 +115,23 @@ func Connect(ctx context.Context, cfg Config) (*Client, error) {
 	// it, and stops it at Logout, so it wraps the client before logging in.
 	c.keepalive = keepalive.NewHandlerSOAP(countingRoundTripper{RoundTripper: rt, n: &c.roundTrips}, 5*time.Minute, nil)
 	vc.RoundTripper = c.keepalive
+	if cfg.SessionDir != "" {
+		if c.session = reuseSession(ctx, cfg, u, sc, vc); c.session != nil {
+			c.reused = true
+			c.keepalive.Start()
+			c.vim = vc
+			return c, nil
+		}
+	}
 	if err := session.NewManager(vc).Login(ctx, url.UserPassword(cfg.User, cfg.Password)); err != nil {
 		c.keepalive.Stop()
 		return nil, connectError(cfg, u.Host, err)
 	}
 	c.vim = vc
+	if cfg.SessionDir != "" {
+		// Without the file the run still works; only a kill would then leave the session behind.
+		c.session, _ = saveSession(cfg, u, sc)
+	}
 	return c, nil
 }
 
@@ -182,6 +199,9 @@ func tlsReason(msg string) string {
 	return msg
 }
 
+// Reused reports whether this client took over a session left by a run that was killed.
+func (c *Client) Reused() bool { return c.reused }
+
 // RoundTrips returns the number of SOAP calls made through this client.
 func (c *Client) RoundTrips() int64 { return c.roundTrips.Load() }
 
@@ -202,6 +222,7 @@ func (c *Client) Close(ctx context.Context) error {
 	if c.vim != nil {
 		errs = append(errs, session.NewManager(c.vim).Logout(ctx))
 	}
+	c.session.release(true)
 	return errors.Join(errs...)
 }
 
