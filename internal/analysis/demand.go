@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"math"
+	"math/big"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 )
@@ -101,22 +102,34 @@ func (p Policy) Capacity(h inventory.Host) Resources {
 	if !h.Available() {
 		return Resources{}
 	}
-	keep := 1 - p.HeadroomPercent/100
 	return Resources{
-		CPU:    scaled(satMul(int64(h.CPUCores), h.CPUMHzPerCore), p.CPUOvercommit*keep),
-		Memory: scaled(h.MemoryMB, p.MemoryOvercommit*keep),
+		CPU:    capacityShare(satMul(int64(h.CPUCores), h.CPUMHzPerCore), p.CPUOvercommit, p.HeadroomPercent),
+		Memory: capacityShare(h.MemoryMB, p.MemoryOvercommit, p.HeadroomPercent),
 	}
 }
 
-// scaled is ⌊x × f⌋ clamped to [0, MaxInt64]: converting a NaN or
-// out-of-range float to int64 is implementation-defined in Go (MinInt64 on amd64).
-func scaled(x int64, f float64) int64 {
-	v := math.Floor(float64(x) * f)
+// capacityShare is ⌊x × overcommit × (100 − headroom) / 100⌋ in exact
+// rational arithmetic, clamped to [0, MaxInt64]. In floating point, 5000 MiB
+// with 31 % headroom came to 3449 instead of 3450 (0.69 is not a binary
+// fraction): a VM that fits exactly was refused, a wrong "unsafe".
+func capacityShare(x int64, overcommit, headroom float64) int64 {
+	if overcommit == 1 && headroom == 0 {
+		return max(x, 0)
+	}
+	over, room := new(big.Rat).SetFloat64(overcommit), new(big.Rat).SetFloat64(headroom)
+	if over == nil || room == nil {
+		return 0 // NaN or infinite: Policy.Validate refuses them
+	}
+	r := new(big.Rat).SetInt64(x)
+	r.Mul(r, over)
+	r.Mul(r, room.Sub(big.NewRat(1, 1), room.Quo(room, big.NewRat(100, 1))))
+	q := new(big.Int).Div(r.Num(), r.Denom()) // Euclidean: the floor for a positive denominator
 	switch {
-	case !(v > 0): // also NaN
+	case q.Sign() <= 0:
 		return 0
-	case v >= math.MaxInt64:
+	case !q.IsInt64():
 		return math.MaxInt64
 	}
-	return int64(v)
+	return q.Int64()
 }
+
