@@ -132,4 +132,3 @@ func capacityShare(x int64, overcommit, headroom float64) int64 {
 	}
 	return q.Int64()
 }
-
