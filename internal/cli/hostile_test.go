@@ -134,7 +134,7 @@ func TestLabOnABusyAddressSaysWhich(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
+	defer func() { _ = ln.Close() }()
 	addr := ln.Addr().String()
 	for _, tt := range []struct{ listen, want string }{
 		{addr, "Error: cannot listen on " + addr + ": bind: address already in use\n"},

@@ -82,8 +82,9 @@ func (v *validator) err() error {
 	if len(v.errs) <= MaxListedProblems {
 		return errors.Join(v.errs...)
 	}
-	shown := append(v.errs[:MaxListedProblems:MaxListedProblems],
-		fmt.Errorf("… and %d more problems (%d in all)", len(v.errs)-MaxListedProblems, len(v.errs)))
+	shown := make([]error, 0, MaxListedProblems+1)
+	shown = append(shown, v.errs[:MaxListedProblems]...)
+	shown = append(shown, fmt.Errorf("… and %d more problems (%d in all)", len(v.errs)-MaxListedProblems, len(v.errs)))
 	return errors.Join(shown...)
 }
 
