@@ -279,3 +279,42 @@ func TestCapacityBoundSumsSaturate(t *testing.T) {
 		t.Errorf("%s: %s", sc.Verdict, sc.Reason)
 	}
 }
+
+// A VM's HA and DRS overrides and its DRS group memberships belong to its
+// cluster (dasVmConfig, drsVmConfig, ClusterVmGroup): moved to another
+// cluster it takes the new cluster's defaults and leaves the old rules.
+func TestAVMLeavingItsClusterLeavesItsOverridesAndRules(t *testing.T) {
+	disabled := inventory.AdmissionControl{Policy: inventory.PolicyDisabled}
+	s := newEstate("A", disabled).host("a1", "A", 8, 65536).host("a2", "A", 8, 65536).
+		host("b1", "B", 8, 65536).host("b2", "B", 8, 65536).vm("app", "a1", 1000, 4096).vm("db", "a2", 1000, 4096).
+		with(func(e *inventory.Estate) {
+			e.Clusters = append(e.Clusters, inventory.Cluster{Name: "B", HA: inventory.HAConfig{Enabled: true,
+				DefaultRestartPriority: inventory.RestartDisabled, AdmissionControl: disabled}})
+			e.VMs[0].RestartPriority = inventory.RestartHigh
+			a := &e.Clusters[0]
+			a.VMGroups = []inventory.VMGroup{{Name: "dbs", VMs: []inventory.VMName{"db"}}}
+			a.HostGroups = []inventory.HostGroup{{Name: "hg", Hosts: []inventory.HostName{"a1", "a2"}}}
+			a.Rules = []inventory.Rule{{Name: "db-on-hg", Kind: inventory.RuleMustRunOn, VMGroup: "dbs", HostGroup: "hg"},
+				{Name: "apart", Kind: inventory.RuleVMAntiAffinity, VMs: []inventory.VMName{"app", "db"}}}
+		}).snap()
+	planned, err := s.With(inventory.MoveVM{VM: "app", To: "b1"}, inventory.MoveVM{VM: "db", To: "b2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// app's "high" override stayed in cluster A: in B the default "disabled" applies.
+	sc := analysis.Fail(planned, analysis.DefaultPolicy(), analysis.Failure{Hosts: []inventory.HostName{"b1"}})
+	if sc.Verdict != analysis.Unsafe || sc.Reason != `VM "app" stays down: its HA restart priority is disabled` {
+		t.Errorf("app: %s: %s", sc.Verdict, sc.Reason)
+	}
+	a, _ := planned.Cluster("A")
+	if len(a.Rules) != 1 || len(a.VMGroups[0].VMs) != 0 {
+		t.Errorf("cluster A keeps %+v and group %+v", a.Rules, a.VMGroups)
+	}
+	// A VM group naming a VM of another cluster is refused, as vSphere keeps groups to their cluster.
+	e := s.Estate()
+	e.Clusters[0].VMGroups[0].VMs = []inventory.VMName{"db", "x"}
+	e.VMs = append(e.VMs, inventory.VM{Name: "x", Host: "b1", Power: inventory.PoweredOn})
+	if _, err := inventory.New(e); err == nil || err.Error() != `clusters[0] "A".vm_groups[0] "dbs".vms[1]: VM "x" runs in cluster "B", not in "A": DRS groups and rules hold VMs of their own cluster` {
+		t.Errorf("got %v", err)
+	}
+}

@@ -1,6 +1,9 @@
 package inventory
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Change is one planned change to an estate. A snapshot never changes; With
 // applies changes to a copy, so the live view and the planned view coexist
@@ -38,8 +41,51 @@ func (c MoveVM) apply(e *Estate) error {
 	if err != nil {
 		return err
 	}
+	from, to := e.clusterOfHost(e.VMs[i].Host), e.clusterOfHost(c.To)
 	e.VMs[i].Host = c.To
+	if from != to {
+		e.leaveCluster(i, from)
+	}
 	return nil
+}
+
+func (e *Estate) clusterOfHost(h HostName) ClusterName {
+	for _, host := range e.Hosts {
+		if host.Name == h {
+			return host.Cluster
+		}
+	}
+	return ""
+}
+
+// leaveCluster drops what a cluster held for VM i when it moves out: its HA
+// and DRS overrides (the cluster's dasVmConfig and drsVmConfig) and its DRS
+// group and rule memberships ("If a virtual machine is removed from the
+// cluster, it loses its DRS group affiliation", vSphere API, ClusterVmGroup).
+// A VM-VM rule left with fewer than two VMs is dropped.
+func (e *Estate) leaveCluster(i int, from ClusterName) {
+	vm := e.VMs[i].Name
+	e.VMs[i].RestartPriority, e.VMs[i].DRSAutomation = "", ""
+	for c := range e.Clusters {
+		cl := &e.Clusters[c]
+		if cl.Name != from {
+			continue
+		}
+		for g := range cl.VMGroups {
+			cl.VMGroups[g].VMs = slices.DeleteFunc(slices.Clone(cl.VMGroups[g].VMs), func(m VMName) bool { return m == vm })
+		}
+		rules := cl.Rules[:0:0]
+		for _, r := range cl.Rules {
+			if len(r.VMs) > 0 {
+				r.VMs = slices.DeleteFunc(slices.Clone(r.VMs), func(m VMName) bool { return m == vm })
+				if len(r.VMs) < 2 {
+					continue
+				}
+			}
+			rules = append(rules, r)
+		}
+		cl.Rules = rules
+	}
 }
 
 // SetMaintenance puts a host into maintenance mode or takes it out.

@@ -163,8 +163,12 @@ func (e Estate) validate() error {
 	for _, h := range e.Hosts {
 		hostCluster[h.Name] = h.Cluster
 	}
+	vmCluster := make(map[VMName]ClusterName, len(e.VMs))
+	for _, m := range e.VMs {
+		vmCluster[m.Name] = hostCluster[m.Host]
+	}
 	for i, c := range e.Clusters {
-		validateCluster(v, sprintf("clusters[%d] %q", i, c.Name), c, hosts, vms, hostCluster)
+		validateCluster(v, sprintf("clusters[%d] %q", i, c.Name), c, hosts, vmCluster, hostCluster)
 	}
 	for i, h := range e.Hosts {
 		path := sprintf("hosts[%d] %q", i, h.Name)
@@ -231,7 +235,7 @@ func (e Estate) validate() error {
 	return v.err()
 }
 
-func validateCluster(v *validator, path string, c Cluster, hosts map[HostName]bool, vms map[VMName]bool, hostCluster map[HostName]ClusterName) {
+func validateCluster(v *validator, path string, c Cluster, hosts map[HostName]bool, vmCluster map[VMName]ClusterName, hostCluster map[HostName]ClusterName) {
 	ac := c.HA.AdmissionControl
 	oneOf(v, path+".ha.admission_control.policy", ac.Policy, AdmissionPolicies)
 	v.nonNegative(path+".ha.admission_control", map[string]int64{"host_failures": int64(ac.HostFailures),
@@ -252,7 +256,7 @@ func validateCluster(v *validator, path string, c Cluster, hosts map[HostName]bo
 	if c.DRS.AutomationLevel != "" {
 		oneOf(v, path+".drs.automation_level", c.DRS.AutomationLevel, DRSClusterAutomations)
 	}
-	validateRules(v, path, c, vms, hostCluster)
+	validateRules(v, path, c, vmCluster, hostCluster)
 	for j, h := range ac.FailoverHosts {
 		p := sprintf("%s.ha.admission_control.failover_hosts[%d]", path, j)
 		if !hosts[h] {

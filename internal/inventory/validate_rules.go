@@ -3,7 +3,7 @@ package inventory
 // validateRules checks a cluster's DRS groups and rules: names unique within
 // the cluster (vSphere keeps VM and host groups in one namespace), members
 // known, host group members in this cluster, and each rule shaped for its kind.
-func validateRules(v *validator, path string, c Cluster, vms map[VMName]bool, hostCluster map[HostName]ClusterName) {
+func validateRules(v *validator, path string, c Cluster, vmCluster map[VMName]ClusterName, hostCluster map[HostName]ClusterName) {
 	groups := map[string]string{} // group name → "vm" or "host"
 	group := func(p, name, kind string) {
 		switch {
@@ -18,7 +18,7 @@ func validateRules(v *validator, path string, c Cluster, vms map[VMName]bool, ho
 		p := sprintf("%s.vm_groups[%d] %q", path, i, g.Name)
 		group(p, g.Name, "vm")
 		for j, m := range g.VMs {
-			reference(v, sprintf("%s.vms[%d]", p, j), "VM", m, vms)
+			member(v, sprintf("%s.vms[%d]", p, j), m, c.Name, vmCluster)
 		}
 	}
 	for i, g := range c.HostGroups {
@@ -46,7 +46,7 @@ func validateRules(v *validator, path string, c Cluster, vms map[VMName]bool, ho
 		if r.Kind.VMHost() {
 			validateVMHostRule(v, p, r, groups)
 		} else if r.Kind == RuleVMAffinity || r.Kind == RuleVMAntiAffinity {
-			validateVMVMRule(v, p, r, vms)
+			validateVMVMRule(v, p, r, c.Name, vmCluster)
 		}
 	}
 }
@@ -63,7 +63,7 @@ func validateVMHostRule(v *validator, p string, r Rule, groups map[string]string
 	}
 }
 
-func validateVMVMRule(v *validator, p string, r Rule, vms map[VMName]bool) {
+func validateVMVMRule(v *validator, p string, r Rule, cluster ClusterName, vmCluster map[VMName]ClusterName) {
 	if r.VMGroup != "" || r.HostGroup != "" {
 		v.addf(p, "a %s rule lists vms; vm_group and host_group belong to VM-Host rules", r.Kind)
 	}
@@ -71,6 +71,23 @@ func validateVMVMRule(v *validator, p string, r Rule, vms map[VMName]bool) {
 		v.addf(p+".vms", "a %s rule needs at least 2 VMs, got %d", r.Kind, len(r.VMs))
 	}
 	for j, m := range r.VMs {
-		reference(v, sprintf("%s.vms[%d]", p, j), "VM", m, vms)
+		member(v, sprintf("%s.vms[%d]", p, j), m, cluster, vmCluster)
+	}
+}
+
+// member checks that a VM named by a DRS group or rule runs in the rule's
+// cluster: vSphere keeps DRS groups and rules to VMs of their own cluster, and
+// a VM that leaves the cluster loses its group affiliation (vSphere API,
+// ClusterVmGroup).
+func member(v *validator, path string, m VMName, cluster ClusterName, vmCluster map[VMName]ClusterName) {
+	switch c, ok := vmCluster[m]; {
+	case !ok:
+		known := make(map[VMName]bool, len(vmCluster))
+		for name := range vmCluster {
+			known[name] = true
+		}
+		reference(v, path, "VM", m, known)
+	case c != cluster:
+		v.addf(path, "VM %q runs in cluster %q, not in %q: DRS groups and rules hold VMs of their own cluster", m, c, cluster)
 	}
 }

@@ -58,7 +58,7 @@ func convert(contents []types.ObjectContent) (inventory.Estate, names, []string,
 		for _, msg := range cw {
 			w.addf("cluster %q (%s): %s", out.Name, c.Self.Value, msg)
 		}
-		applyOverrides(e.VMs, overrides)
+		applyOverrides(e.VMs, inClusterOf(e.Hosts, out.Name), overrides)
 		e.Clusters = append(e.Clusters, out)
 	}
 	return e, n, w, nil
@@ -239,13 +239,29 @@ func cluster(c mo.ClusterComputeResource, n names) (inventory.Cluster, map[types
 	return out, overrides, append(all, w...)
 }
 
-func applyOverrides(vms []inventory.VM, overrides map[types.ManagedObjectReference]vmOverride) {
+// applyOverrides gives a cluster's per-VM overrides to the VMs running in
+// that cluster only: a stale entry for a VM that has left the cluster is not
+// its override any more (the new cluster's defaults apply).
+func applyOverrides(vms []inventory.VM, inCluster map[inventory.HostName]bool, overrides map[types.ManagedObjectReference]vmOverride) {
 	if len(overrides) == 0 {
 		return
 	}
 	for i := range vms {
+		if !inCluster[vms[i].Host] {
+			continue
+		}
 		if o, ok := overrides[types.ManagedObjectReference{Type: "VirtualMachine", Value: vms[i].Ref}]; ok {
 			vms[i].RestartPriority, vms[i].DRSAutomation = o.restart, o.drs
 		}
 	}
+}
+
+func inClusterOf(hosts []inventory.Host, c inventory.ClusterName) map[inventory.HostName]bool {
+	out := map[inventory.HostName]bool{}
+	for _, h := range hosts {
+		if h.Cluster == c {
+			out[h.Name] = true
+		}
+	}
+	return out
 }

@@ -51,17 +51,35 @@ func RulesFrom(rules []types.BaseClusterRuleInfo, vms map[types.ManagedObjectRef
 	var out []inventory.Rule
 	var warnings []string
 	for _, r := range rules {
-		rule, ok := ruleFrom(r, vms)
-		if !ok {
-			continue
+		for _, rule := range rulesFrom(r, vms) {
+			if problem := ruleProblem(rule, groups); problem != "" {
+				warnings = append(warnings, fmt.Sprintf("DRS rule %q left out: %s", rule.Name, problem))
+				continue
+			}
+			out = append(out, rule)
 		}
-		if problem := ruleProblem(rule, groups); problem != "" {
-			warnings = append(warnings, fmt.Sprintf("DRS rule %q left out: %s", rule.Name, problem))
-			continue
-		}
-		out = append(out, rule)
 	}
 	return out, warnings
+}
+
+// rulesFrom converts one vSphere rule. A VM-Host rule may name both an
+// affine and an anti-affine host group (vSphere API, ClusterVmHostRuleInfo):
+// it becomes two rules, the second named "<name> (anti-affine)", so neither
+// half is lost.
+func rulesFrom(r types.BaseClusterRuleInfo, vms map[types.ManagedObjectReference]inventory.VMName) []inventory.Rule {
+	rule, ok := ruleFrom(r, vms)
+	if !ok {
+		return nil
+	}
+	out := []inventory.Rule{rule}
+	if h, isVMHost := r.(*types.ClusterVmHostRuleInfo); isVMHost && h.AffineHostGroupName != "" && h.AntiAffineHostGroupName != "" {
+		anti := rule
+		anti.Name += " (anti-affine)"
+		anti.Kind = pick(rule.Kind.Required(), inventory.RuleMustNotRunOn, inventory.RuleShouldNotRunOn)
+		anti.HostGroup = h.AntiAffineHostGroupName
+		out = append(out, anti)
+	}
+	return out
 }
 
 func ruleFrom(r types.BaseClusterRuleInfo, vms map[types.ManagedObjectReference]inventory.VMName) (inventory.Rule, bool) {

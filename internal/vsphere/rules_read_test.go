@@ -2,6 +2,7 @@ package vsphere_test
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 	"github.com/estate-tf/terraform-provider-estate/internal/lab"
+	"github.com/estate-tf/terraform-provider-estate/internal/vsphere"
 )
 
 // rulesEstate is the small estate with every HA/DRS setting the read knows,
@@ -129,5 +131,21 @@ func TestTopologyHAOptionsAsVCenterKeepsThem(t *testing.T) {
 	wantWarnings := []string{`cluster "prod" (` + l.ClusterRef("prod") + `): HA option das.vmCpuMinMhz = "lots" is not a whole number of MHz ≥ 0; using vSphere's default 32`}
 	if !slices.Equal(topo.Warnings, wantWarnings) {
 		t.Errorf("warnings = %q\nwant       %q", topo.Warnings, wantWarnings)
+	}
+}
+
+// A VM-Host rule may name an affine and an anti-affine host group at once
+// (vSphere API, ClusterVmHostRuleInfo); both halves are kept, or hosts the
+// anti-affine group forbids would look eligible.
+func TestVMHostRuleWithBothGroupsKeepsBothHalves(t *testing.T) {
+	r := &types.ClusterVmHostRuleInfo{ClusterRuleInfo: types.ClusterRuleInfo{Name: "r", Enabled: types.NewBool(true), Mandatory: types.NewBool(true)},
+		VmGroupName: "vms", AffineHostGroupName: "fast", AntiAffineHostGroupName: "broken"}
+	got, warnings := vsphere.RulesFrom([]types.BaseClusterRuleInfo{r}, nil, map[string]bool{"vms": true, "fast": true, "broken": true})
+	want := []inventory.Rule{
+		{Name: "r", Kind: inventory.RuleMustRunOn, VMGroup: "vms", HostGroup: "fast"},
+		{Name: "r (anti-affine)", Kind: inventory.RuleMustNotRunOn, VMGroup: "vms", HostGroup: "broken"},
+	}
+	if len(warnings) != 0 || !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v %v\nwant %+v", got, warnings, want)
 	}
 }
