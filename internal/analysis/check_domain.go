@@ -10,7 +10,10 @@ import (
 //     (vSphere Availability, "How vSphere HA Works"), and only when HA and host
 //     monitoring are on there (see restartDomain); a cold-standby group adds
 //     its standby hosts.
-//   - evacuation: the other hosts of its cluster and its standby hosts.
+//   - evacuation: the other hosts of its cluster: DRS evacuates a host
+//     entering maintenance within its cluster (vSphere Resource Management,
+//     "Using DRS Clusters to Manage Resources"); cold-standby hosts are not
+//     DRS targets.
 //   - migration: any host the user names (vMotion crosses clusters).
 type domainChecker struct{}
 
@@ -65,16 +68,13 @@ func (w *world) restartDomain(h int) []int {
 	return union(out, w.standby[h])
 }
 
-// moveDomain: the hosts host h's VMs can be moved to while it stays up.
+// moveDomain: the hosts host h's VMs can be moved to while it stays up: the
+// other hosts of its cluster.
 func (w *world) moveDomain(h int) []int {
-	var out []int
 	if c := w.cluster[h]; c >= 0 {
-		out = w.clusterHosts[c]
+		return w.clusterHosts[c]
 	}
-	if len(w.standby[h]) == 0 {
-		return out
-	}
-	return union(out, w.standby[h])
+	return nil
 }
 
 // noRestartReason says why HA restarts nothing from host h, or "".

@@ -3,6 +3,7 @@ package analysis
 import (
 	"math"
 	"math/big"
+	"strconv"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 )
@@ -108,6 +109,16 @@ func (p Policy) Capacity(h inventory.Host) Resources {
 	}
 }
 
+// decimal is the number a user wrote, as the shortest decimal that reads back
+// as x: 0.3 is 3/10, not the binary double just below it. nil for NaN or ±Inf.
+func decimal(x float64) *big.Rat {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return nil
+	}
+	r, _ := new(big.Rat).SetString(strconv.FormatFloat(x, 'g', -1, 64))
+	return r
+}
+
 // capacityShare is ⌊x × overcommit × (100 − headroom) / 100⌋ in exact
 // rational arithmetic, clamped to [0, MaxInt64]. In floating point, 5000 MiB
 // with 31 % headroom came to 3449 instead of 3450 (0.69 is not a binary
@@ -116,7 +127,7 @@ func capacityShare(x int64, overcommit, headroom float64) int64 {
 	if overcommit == 1 && headroom == 0 {
 		return max(x, 0)
 	}
-	over, room := new(big.Rat).SetFloat64(overcommit), new(big.Rat).SetFloat64(headroom)
+	over, room := decimal(overcommit), decimal(headroom)
 	if over == nil || room == nil {
 		return 0 // NaN or infinite: Policy.Validate refuses them
 	}

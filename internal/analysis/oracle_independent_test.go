@@ -44,11 +44,20 @@ type rev struct {
 	aaUp    []map[inventory.HostName]int
 }
 
+// asWritten is the decimal a user typed (0.3 is 3/10), via its shortest printed form.
+func asWritten(x float64) *big.Rat {
+	r, ok := new(big.Rat).SetString(fmt.Sprint(x))
+	if !ok {
+		panic(fmt.Sprintf("not a number: %v", x))
+	}
+	return r
+}
+
 // exactCap is floor(x × overcommit × (100 − headroom) / 100) in exact arithmetic.
 func exactCap(x int64, over, headroom float64) int64 {
 	r := new(big.Rat).SetInt64(x)
-	r.Mul(r, new(big.Rat).SetFloat64(over))
-	r.Mul(r, new(big.Rat).Sub(big.NewRat(1, 1), new(big.Rat).Quo(new(big.Rat).SetFloat64(headroom), big.NewRat(100, 1))))
+	r.Mul(r, asWritten(over))
+	r.Mul(r, new(big.Rat).Sub(big.NewRat(1, 1), new(big.Rat).Quo(asWritten(headroom), big.NewRat(100, 1))))
 	q := new(big.Int).Quo(r.Num(), r.Denom())
 	return q.Int64()
 }
@@ -73,8 +82,9 @@ func haRestarts(c inventory.Cluster) bool {
 }
 
 // domain is where the VMs of host h may go: its cluster's hosts (for a
-// failure only if HA restarts there; DRS evacuates regardless) plus the
-// standby hosts of every standby group that lists h as active.
+// failure only if HA restarts there; DRS evacuates regardless) plus, for a
+// failure, the standby hosts of every standby group that lists h as active
+// (DRS never evacuates onto cold standby).
 func (o *rev) domain(h inventory.HostName) map[inventory.HostName]bool {
 	d := map[inventory.HostName]bool{}
 	host, _ := o.s.Host(h)
@@ -86,7 +96,7 @@ func (o *rev) domain(h inventory.HostName) map[inventory.HostName]bool {
 		}
 	}
 	for _, g := range o.s.StandbyGroups() {
-		if slices.Contains(g.Active, h) {
+		if !o.evacuate && slices.Contains(g.Active, h) {
 			for _, sb := range g.Standby {
 				d[sb] = true
 			}
@@ -146,7 +156,7 @@ func newRev(s *inventory.Snapshot, p analysis.Policy, hosts []inventory.HostName
 			switch {
 			case onDead:
 				o.down[v.Name] = h.Name // storage gone: nothing restarts it; it frees its host
-			case o.fh[h.Name] && !evacuate && (len(dom) == 0 || o.restartDisabled(v)):
+			case o.fh[h.Name] && !evacuate && (len(dom) == 0 || o.restartDisabled(v) || h.Connection == inventory.Disconnected):
 				o.down[v.Name] = h.Name
 			case o.fh[h.Name]:
 				o.restart = append(o.restart, v)

@@ -21,6 +21,10 @@ func (w *world) hit(gone []int, failedDS map[int32]bool, sc *Scenario) ([]int, [
 	}
 	for _, h := range gone {
 		noHA := w.noRestartReason(h)
+		if w.hosts[h].Connection == inventory.Disconnected {
+			// A host disconnected from vCenter has vSphere HA unconfigured: its VMs are not protected.
+			noHA = fmt.Sprintf("host %q is disconnected from vCenter, so vSphere HA does not protect its VMs", w.hosts[h].Name)
+		}
 		for _, v := range w.running[h] {
 			sc.AffectedVMs = append(sc.AffectedVMs, w.vms[v].Name)
 			if d, ok := w.firstFailed(v, failedDS); ok {

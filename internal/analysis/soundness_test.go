@@ -318,3 +318,40 @@ func TestAVMLeavingItsClusterLeavesItsOverridesAndRules(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// Capacity takes the overcommit and headroom the user wrote as decimals:
+// 7,000 MHz × 0.3 × 0.69 is exactly 1,449 MHz, not the 1,448 the binary
+// double below 0.3 gave (a wrong unsafe).
+func TestDecimalOvercommitIsExact(t *testing.T) {
+	s := newEstate("c", slot1).host("h1", "c", 7, 8192).host("h2", "c", 7, 8192).vm("a", "h1", 1449, 1024).snap()
+	p := analysis.DefaultPolicy()
+	p.CPUOvercommit, p.HeadroomPercent = 0.3, 31
+	sc := analysis.Fail(s, p, analysis.Failure{Hosts: []inventory.HostName{"h1"}})
+	if sc.Verdict != analysis.Safe || sc.RestartPlacement["a"] != "h2" {
+		t.Errorf("%s: %s %v", sc.Verdict, sc.Reason, sc.Shortfalls)
+	}
+}
+
+// A host disconnected from vCenter has vSphere HA unconfigured: naming it as
+// failed leaves its VMs down rather than restarting them.
+func TestAFailedDisconnectedHostProtectsNothing(t *testing.T) {
+	s := newEstate("c", slot1).host("h1", "c", 8, 8192).host("h2", "c", 8, 8192).vm("a", "h1", 0, 1024).
+		with(func(e *inventory.Estate) { e.Hosts[0].Connection = inventory.Disconnected }).snap()
+	sc := analysis.Fail(s, analysis.DefaultPolicy(), analysis.Failure{Hosts: []inventory.HostName{"h1"}})
+	if sc.Verdict != analysis.Unsafe || sc.Reason != `VM "a" stays down: host "h1" is disconnected from vCenter, so vSphere HA does not protect its VMs` {
+		t.Errorf("%s: %s", sc.Verdict, sc.Reason)
+	}
+}
+
+// DRS evacuates a host entering maintenance within its cluster: the cold
+// standby of a standby group the host is active in is no target.
+func TestEvacuationStaysInTheCluster(t *testing.T) {
+	s := newEstate("c", slot1).host("h1", "c", 8, 8192).host("h2", "c", 8, 1024).host("s1", "", 8, 65536).vm("a", "h1", 0, 4096).
+		with(func(e *inventory.Estate) {
+			e.StandbyGroups = []inventory.StandbyGroup{{Name: "g", Active: []inventory.HostName{"h1"}, Standby: []inventory.HostName{"s1"}, Tolerate: 1}}
+		}).snap()
+	ev := analysis.Evacuate(s, analysis.DefaultPolicy(), []inventory.HostName{"h1"})
+	if ev.Verdict != analysis.Unsafe || ev.Reason != `VM "a" fits on none of its 1 eligible host(s)` {
+		t.Errorf("%+v", ev)
+	}
+}
