@@ -2,13 +2,16 @@ package analysis
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 )
 
 // Evacuation is where the VMs of hosts entering maintenance go.
 type Evacuation struct {
-	Hosts      []inventory.HostName                    `json:"hosts"`
+	Hosts []inventory.HostName `json:"hosts"`
+	// Occupied are the hosts among them that run powered-on VMs.
+	Occupied   []inventory.HostName                    `json:"occupied"`
 	Verdict    Verdict                                 `json:"verdict"`
 	Reason     string                                  `json:"reason"`
 	Moves      map[inventory.VMName]inventory.HostName `json:"moves"`
@@ -23,7 +26,7 @@ type Evacuation struct {
 // VM-Host Affinity Rules"), and migrates nothing onto a dedicated failover host.
 func Evacuate(s *inventory.Snapshot, p Policy, hosts []inventory.HostName) Evacuation {
 	w := newWorld(s, p)
-	e := Evacuation{Hosts: sorted(hosts), Moves: map[inventory.VMName]inventory.HostName{}, Shortfalls: []Shortfall{}}
+	e := Evacuation{Hosts: slices.Compact(sorted(hosts)), Moves: map[inventory.VMName]inventory.HostName{}, Shortfalls: []Shortfall{}, Occupied: []inventory.HostName{}}
 	if bad := w.unknown(hosts, nil); bad != "" {
 		e.Verdict, e.Reason = Unproven, bad
 		return e
@@ -31,9 +34,16 @@ func Evacuate(s *inventory.Snapshot, p Policy, hosts []inventory.HostName) Evacu
 	var gone, vms []int
 	for _, h := range hosts {
 		i := w.hostIdx[h]
+		if slices.Contains(gone, i) {
+			continue
+		}
 		gone = append(gone, i)
 		vms = append(vms, w.running[i]...)
+		if len(w.running[i]) > 0 {
+			e.Occupied = append(e.Occupied, h)
+		}
 	}
+	slices.Sort(e.Occupied)
 	if len(vms) == 0 {
 		e.Verdict, e.Reason = Safe, "no powered-on VM to move"
 		return e

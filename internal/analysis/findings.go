@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 )
 
 // Finding kinds a policy can fail on.
@@ -71,9 +73,16 @@ func maintenanceFinding(e Evacuation) string {
 	}
 	slices.Sort(vms)
 	if e.Verdict == Safe {
-		return fmt.Sprintf("host %s enters maintenance with powered-on VMs still on it (vCenter refuses): place them first, for example %s", joinNames(e.Hosts), strings.Join(vms, ", "))
+		return fmt.Sprintf("%s with powered-on VMs still on it (vCenter refuses): place them first, for example %s", entering(e.Occupied), strings.Join(vms, ", "))
 	}
-	return fmt.Sprintf("host %s enters maintenance with powered-on VMs still on it (vCenter refuses), and they cannot all move: %s", joinNames(e.Hosts), e.Reason)
+	return fmt.Sprintf("%s with powered-on VMs still on it (vCenter refuses), and they cannot all move: %s", entering(e.Occupied), e.Reason)
+}
+
+func entering(hosts []inventory.HostName) string {
+	if len(hosts) == 1 {
+		return "host " + string(hosts[0]) + " enters maintenance"
+	}
+	return "hosts " + joinNames(hosts) + " enter maintenance"
 }
 
 func failureName(sc Scenario) string {

@@ -74,16 +74,22 @@ func AnalyzeContext(ctx context.Context, s *inventory.Snapshot, r Request) (Repo
 	if err := checkNames(s, r); err != nil {
 		return Report{}, err
 	}
-	if n, what := workSize(s, r.Policy); len(r.FailHosts)+len(r.FailDatastores) == 0 && n > r.Policy.maxScenarios() {
+	named := len(r.FailHosts)+len(r.FailDatastores) > 0
+	if n, what := workSize(s, r.Policy, named); n > r.Policy.maxScenarios() {
 		return Report{}, fmt.Errorf("tolerate %d asks for %d failure combinations (the largest share from %s); the limit is %d: lower tolerate or raise the scenario limit", r.Policy.Tolerate, n, what, r.Policy.maxScenarios())
 	}
+	w := newWorld(s, r.Policy)
+	standby, err := standbyTakeovers(ctx, w)
+	if err != nil {
+		return Report{}, fmt.Errorf("analysis stopped after %d standby takeover(s): %w", len(standby), err)
+	}
 	rep := Report{Format: ReportFormat, Policy: r.Policy, Hosts: Loads(s, r.Policy), Clusters: AdmissionControl(s),
-		Standby: StandbyGroups(s, r.Policy), BusinessSystems: BusinessSystemSpread(s)}
+		Standby: standby, BusinessSystems: BusinessSystemSpread(s)}
 	omitted := 0
 	if len(r.FailHosts)+len(r.FailDatastores) > 0 {
 		rep.Scenarios = []Scenario{Fail(s, r.Policy, Failure{Hosts: r.FailHosts, Datastores: r.FailDatastores})}
 	} else {
-		err := eachHostFailure(ctx, newWorld(s, r.Policy), func(sc Scenario) {
+		err := eachHostFailure(ctx, w, func(sc Scenario) {
 			if r.OmitSafe && sc.Verdict == Safe {
 				omitted++
 				return
@@ -100,11 +106,13 @@ func AnalyzeContext(ctx context.Context, s *inventory.Snapshot, r Request) (Repo
 	if rep.Standby == nil {
 		rep.Standby = []Takeover{}
 	}
+	// Hosts entering maintenance together are emptied together: none of them
+	// is a target for another's VMs.
 	rep.Maintenance = []Evacuation{}
-	for _, h := range r.Maintenance {
-		if slices.ContainsFunc(s.VMsOn(h), inventory.VM.PoweredOn) {
-			rep.Maintenance = append(rep.Maintenance, Evacuate(s, r.Policy, []inventory.HostName{h}))
-		}
+	if slices.ContainsFunc(r.Maintenance, func(h inventory.HostName) bool {
+		return slices.ContainsFunc(s.VMsOn(h), inventory.VM.PoweredOn)
+	}) {
+		rep.Maintenance = append(rep.Maintenance, Evacuate(s, r.Policy, r.Maintenance))
 	}
 	rep.Summary = summarize(rep)
 	rep.Summary.Safe += omitted

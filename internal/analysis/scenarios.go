@@ -78,9 +78,9 @@ func failureDomains(s *inventory.Snapshot) [][]inventory.HostName {
 }
 
 // workSize counts the scenarios an analysis would check — host-failure
-// subsets per cluster and standby-group subsets — saturating at MaxInt64,
-// and names the largest contributor.
-func workSize(s *inventory.Snapshot, p Policy) (int64, string) {
+// subsets per cluster (unless one failure is named) and standby-group
+// subsets — saturating at MaxInt64, and names the largest contributor.
+func workSize(s *inventory.Snapshot, p Policy, namedFailure bool) (int64, string) {
 	var total, largest int64
 	var what string
 	add := func(n, k int, name string) {
@@ -91,6 +91,9 @@ func workSize(s *inventory.Snapshot, p Policy) (int64, string) {
 		}
 	}
 	for i, group := range failureDomains(s) {
+		if namedFailure {
+			break
+		}
 		name := fmt.Sprintf("failure domain %d", i+1)
 		if h, ok := s.Host(group[0]); ok && h.Cluster != "" {
 			name = fmt.Sprintf("cluster %q", h.Cluster)

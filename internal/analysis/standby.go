@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -25,17 +26,27 @@ type Takeover struct {
 // and memory. consolidated: a standby may take several failed hosts whose
 // workloads fit in it together. Both are decided exactly (the groups are small).
 func StandbyGroups(s *inventory.Snapshot, p Policy) []Takeover {
+	out, _ := standbyTakeovers(context.Background(), newWorld(s, p))
+	return out
+}
+
+// standbyTakeovers checks every takeover, stopping with the context's error
+// when it is cancelled.
+func standbyTakeovers(ctx context.Context, w *world) ([]Takeover, error) {
 	var out []Takeover
-	w := newWorld(s, p)
-	for _, g := range s.StandbyGroups() {
-		for k := 1; k <= g.Tolerate; k++ {
+	var err error
+	for _, g := range w.snap.StandbyGroups() {
+		for k := 1; k <= g.Tolerate && err == nil; k++ {
 			subsets(g.Active, k, func(failed []inventory.HostName) bool {
+				if err = ctx.Err(); err != nil {
+					return false
+				}
 				out = append(out, w.takeover(g, failed, w.standbyHosts(g, failed)))
 				return true
 			})
 		}
 	}
-	return out
+	return out, err
 }
 
 // standbyHosts are the group's standby hosts the placement rule's host
