@@ -17,10 +17,12 @@ const (
 	FindSpread     = "spread"     // a business system runs on fewer hosts than min_hosts
 	// FindMaintenance: a host planned into maintenance still runs powered-on VMs.
 	FindMaintenance = "maintenance"
+	// FindRules: the layout breaks an enabled anti-affinity or required VM-Host rule.
+	FindRules = "rules"
 )
 
 // FindingKinds lists every finding kind.
-var FindingKinds = []string{FindUnsafe, FindUnproven, FindOverloaded, FindAdmission, FindSpread, FindMaintenance}
+var FindingKinds = []string{FindUnsafe, FindUnproven, FindOverloaded, FindAdmission, FindSpread, FindMaintenance, FindRules}
 
 // Findings explains, one line each, what the report found of the given kinds.
 func (r Report) Findings(kinds []string) []string {
@@ -55,6 +57,11 @@ func (r Report) Findings(kinds []string) []string {
 			if !b.SpreadOK {
 				out = append(out, fmt.Sprintf("business system %q runs on %d host(s), needs %d", b.System, len(b.Hosts), b.MinHosts))
 			}
+		}
+	}
+	if on(FindRules) {
+		for _, v := range r.RuleViolations {
+			out = append(out, v.String())
 		}
 	}
 	if on(FindMaintenance) {

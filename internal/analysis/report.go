@@ -38,6 +38,8 @@ type Report struct {
 	Standby         []Takeover   `json:"standby"`
 	BusinessSystems []Spread     `json:"business_systems"`
 	Maintenance     []Evacuation `json:"maintenance"`
+	// RuleViolations are enabled DRS rules the layout breaks now.
+	RuleViolations []RuleViolation `json:"rule_violations"`
 }
 
 // Summary counts verdicts over scenarios and standby takeovers, and the other findings.
@@ -49,12 +51,13 @@ type Summary struct {
 	AdmissionViolations int `json:"admission_violations"`
 	SpreadViolations    int `json:"spread_violations"`
 	MaintenanceBlocked  int `json:"maintenance_blocked"`
+	RuleViolations      int `json:"rule_violations"`
 }
 
 // OK reports whether nothing needs attention: every check safe, no host over
 // capacity, admission control satisfied and every system spread as required.
 func (s Summary) OK() bool {
-	return s.Unsafe == 0 && s.Unproven == 0 && s.OverloadedHosts == 0 && s.AdmissionViolations == 0 && s.SpreadViolations == 0 && s.MaintenanceBlocked == 0
+	return s.Unsafe == 0 && s.Unproven == 0 && s.OverloadedHosts == 0 && s.AdmissionViolations == 0 && s.SpreadViolations == 0 && s.MaintenanceBlocked == 0 && s.RuleViolations == 0
 }
 
 // Analyze runs every check on a snapshot; see AnalyzeContext.
@@ -84,7 +87,7 @@ func AnalyzeContext(ctx context.Context, s *inventory.Snapshot, r Request) (Repo
 		return Report{}, fmt.Errorf("analysis stopped after %d standby takeover(s): %w", len(standby), err)
 	}
 	rep := Report{Format: ReportFormat, Policy: r.Policy, Hosts: Loads(s, r.Policy), Clusters: AdmissionControl(s),
-		Standby: standby, BusinessSystems: BusinessSystemSpread(s)}
+		Standby: standby, BusinessSystems: BusinessSystemSpread(s), RuleViolations: RuleCompliance(s)}
 	omitted := 0
 	if len(r.FailHosts)+len(r.FailDatastores) > 0 {
 		rep.Scenarios = []Scenario{Fail(s, r.Policy, Failure{Hosts: r.FailHosts, Datastores: r.FailDatastores})}
@@ -153,5 +156,6 @@ func summarize(r Report) Summary {
 		}
 	}
 	s.MaintenanceBlocked = len(r.Maintenance)
+	s.RuleViolations = len(r.RuleViolations)
 	return s
 }

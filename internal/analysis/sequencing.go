@@ -125,7 +125,7 @@ func (w *world) park(blocked []inventory.VMName, desired map[inventory.VMName]in
 		v, _ := w.snap.VM(vm)
 		from := where[vm]
 		for _, h := range w.moveDomain(from) {
-			if h == from || targets[h] || len(w.staticRefusals(evacuation, w.vmIdx[vm], h, from)) > 0 {
+			if h == from || targets[h] || len(w.staticRefusals(evacuation, w.vmIdx[vm], h, from)) > 0 || w.parksNextToRival(vm, h, where) {
 				continue
 			}
 			d := w.demandOf(v, h)
@@ -139,6 +139,28 @@ func (w *world) park(blocked []inventory.VMName, desired map[inventory.VMName]in
 		}
 	}
 	return Move{}, false
+}
+
+// parksNextToRival reports whether host h runs (now, mid-sequence) a
+// powered-on VM that shares an enabled anti-affinity rule with vm: a parking
+// host is the analysis's own choice, and DRS would not choose it either.
+func (w *world) parksNextToRival(vm inventory.VMName, h int, where map[inventory.VMName]int) bool {
+	v := w.vmIdx[vm]
+	for _, r := range w.rules.antiOf[v] {
+		for _, m := range w.rules.anti[r].members {
+			if m == v || !w.vms[m].PoweredOn() {
+				continue
+			}
+			at, moving := where[w.vms[m].Name]
+			if !moving {
+				at = w.vmHost[m]
+			}
+			if at == h {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // demandOf is what a VM takes on a host: nothing while it is powered off.

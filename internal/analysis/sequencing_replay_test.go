@@ -224,3 +224,39 @@ func TestSequenceOntoAnOverloadedHost(t *testing.T) {
 		t.Errorf("%+v", seq)
 	}
 }
+
+// A parking move is the analysis's own choice of host: it never parks a VM
+// next to a VM it shares an enabled anti-affinity rule with.
+func TestParkingKeepsAntiAffinity(t *testing.T) {
+	s := newEstate("c", slot1).host("h1", "c", 4, 8192).host("h2", "c", 4, 8192).host("h3", "c", 4, 8192).host("h4", "c", 4, 8192).
+		vm("a", "h1", 3000, 6000).vm("b", "h2", 3000, 6000).vm("c", "h3", 100, 100).
+		with(func(e *inventory.Estate) {
+			e.Clusters[0].Rules = []inventory.Rule{{Name: "apart", Kind: inventory.RuleVMAntiAffinity, VMs: []inventory.VMName{"a", "c"}}}
+		}).snap()
+	seq := analysis.SequenceMoves(s, analysis.DefaultPolicy(), map[inventory.VMName]inventory.HostName{"a": "h2", "b": "h1"})
+	want := [][]analysis.Move{{{VM: "a", From: "h1", To: "h4", Parking: true}}, {{VM: "b", From: "h2", To: "h1"}}, {{VM: "a", From: "h4", To: "h2"}}}
+	if seq.Verdict != analysis.Safe || !slices.EqualFunc(seq.Waves, want, slices.Equal) {
+		t.Errorf("%s (%s): %+v", seq.Verdict, seq.Reason, seq.Waves)
+	}
+}
+
+// The report names every enabled rule the layout breaks.
+func TestRuleCompliance(t *testing.T) {
+	s := newEstate("c", slot1).host("h1", "c", 8, 8192).host("h2", "c", 8, 8192).
+		vm("a", "h1", 0, 1024).vm("c", "h1", 0, 1024).vm("db", "h2", 0, 1024).vm("off", "h1", 0, 1024).
+		with(func(e *inventory.Estate) {
+			e.VMs[3].Power = inventory.PoweredOff
+			cl := &e.Clusters[0]
+			cl.VMGroups = []inventory.VMGroup{{Name: "dbs", VMs: []inventory.VMName{"db", "off"}}}
+			cl.HostGroups = []inventory.HostGroup{{Name: "hg", Hosts: []inventory.HostName{"h1"}}}
+			cl.Rules = []inventory.Rule{{Name: "apart", Kind: inventory.RuleVMAntiAffinity, VMs: []inventory.VMName{"a", "c", "off"}},
+				{Name: "db-on-hg", Kind: inventory.RuleMustRunOn, VMGroup: "dbs", HostGroup: "hg"},
+				{Name: "pref", Kind: inventory.RuleShouldNotRunOn, VMGroup: "dbs", HostGroup: "hg"}}
+		}).snap()
+	rep, err := analysis.Analyze(s, analysis.Request{Policy: analysis.DefaultPolicy()})
+	want := []string{`anti-affinity rule "apart" of cluster "c" is broken: a, c run together on h1`,
+		`must_run_on rule "db-on-hg" of cluster "c" is broken: db on h2`}
+	if err != nil || rep.Summary.RuleViolations != 2 || rep.Summary.OK() || !slices.Equal(rep.Findings([]string{analysis.FindRules}), want) {
+		t.Errorf("%v %d %v", err, rep.Summary.RuleViolations, rep.Findings([]string{analysis.FindRules}))
+	}
+}

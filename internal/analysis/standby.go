@@ -109,6 +109,11 @@ func (w *world) takeover(g inventory.StandbyGroup, failed []inventory.HostName, 
 		for j, sb := range standby {
 			need[i][j] = workload(s, p, name, g.Takeover, sb)
 			why := w.refusal(name, sb.Name)
+			if why == "" {
+				if r := w.rivalRule(name, sb.Name); r != "" {
+					why = fmt.Sprintf("%s already runs a VM of anti-affinity rule %q with a VM of %s", sb.Name, r, name)
+				}
+			}
 			allowed[i][j] = why == ""
 			if why != "" {
 				refusals = append(refusals, why)
@@ -122,8 +127,17 @@ func (w *world) takeover(g inventory.StandbyGroup, failed []inventory.HostName, 
 			free[j] = p.Capacity(h).sub(loadOf(s, p, h).Used)
 		}
 	}
+	// Failed hosts whose VMs share an anti-affinity rule cannot be taken
+	// over by one standby together.
+	rivals := make([][]bool, len(failed))
+	for i := range failed {
+		rivals[i] = make([]bool, len(failed))
+		for k := range failed {
+			rivals[i][k] = k != i && w.rivalRule(failed[i], failed[k]) != ""
+		}
+	}
 	assign := make([]int, len(failed))
-	if packs(need, allowed, free, assign, 0, g.Takeover == inventory.TakeoverWholeHost, make([]bool, len(standby))) {
+	if packs(need, allowed, rivals, free, assign, 0, g.Takeover == inventory.TakeoverWholeHost, make([]bool, len(standby))) {
 		for i, j := range assign {
 			t.Assignment[failed[i]] = standby[j].Name
 		}
@@ -166,20 +180,49 @@ func workload(s *inventory.Snapshot, p Policy, name inventory.HostName, mode inv
 	return size
 }
 
-// packs assigns items to bins exhaustively; exclusive means one item per bin.
-func packs(need [][]Resources, allowed [][]bool, free []Resources, assign []int, i int, exclusive bool, taken []bool) bool {
+// packs assigns items to bins exhaustively; exclusive means one item per bin;
+// rival items never share a bin.
+func packs(need [][]Resources, allowed, rivals [][]bool, free []Resources, assign []int, i int, exclusive bool, taken []bool) bool {
 	if i == len(need) {
 		return true
 	}
 	for j := range free {
-		if !allowed[i][j] || (exclusive && taken[j]) || !need[i][j].fits(free[j]) {
+		if !allowed[i][j] || (exclusive && taken[j]) || !need[i][j].fits(free[j]) || sharesBin(rivals[i], assign[:i], j) {
 			continue
 		}
 		free[j], taken[j], assign[i] = free[j].sub(need[i][j]), true, j
-		if packs(need, allowed, free, assign, i+1, exclusive, taken) {
+		if packs(need, allowed, rivals, free, assign, i+1, exclusive, taken) {
 			return true
 		}
 		free[j], taken[j] = free[j].add(need[i][j]), slices.Contains(assign[:i], j)
 	}
 	return false
+}
+
+func sharesBin(rivals []bool, assigned []int, j int) bool {
+	for k, b := range assigned {
+		if b == j && rivals[k] {
+			return true
+		}
+	}
+	return false
+}
+
+// rivalRule names an anti-affinity rule, enforced at failover, that a
+// powered-on VM of host a shares with one of host b, or "".
+func (w *world) rivalRule(a, b inventory.HostName) string {
+	hb := w.hostIdx[b]
+	for _, v := range w.running[w.hostIdx[a]] {
+		for _, r := range w.rules.antiOf[v] {
+			if !w.rules.anti[r].duringFailover {
+				continue
+			}
+			for _, m := range w.rules.anti[r].members {
+				if m != v && w.vms[m].PoweredOn() && w.vmHost[m] == hb {
+					return w.rules.anti[r].name
+				}
+			}
+		}
+	}
+	return ""
 }

@@ -94,3 +94,21 @@ func TestStandbyTakeoverFollowsThePlacementRule(t *testing.T) {
 		t.Errorf("with the rule: %+v", tk)
 	}
 }
+
+// A consolidated standby does not take two failed hosts whose VMs share an
+// anti-affinity rule that HA keeps at failover.
+func TestConsolidatedTakeoverKeepsAntiAffinity(t *testing.T) {
+	ac := inventory.AdmissionControl{Policy: inventory.PolicyDisabled}
+	s := newEstate("c", ac).host("a1", "c", 8, 8192).host("a2", "c", 8, 8192).host("s1", "c", 16, 65536).
+		vm("w1", "a1", 0, 1024).vm("w2", "a2", 0, 1024).
+		with(func(e *inventory.Estate) {
+			e.Clusters[0].HA.Enabled = false
+			e.Clusters[0].Rules = []inventory.Rule{{Name: "apart", Kind: inventory.RuleVMAntiAffinity, VMs: []inventory.VMName{"w1", "w2"}}}
+			e.StandbyGroups = []inventory.StandbyGroup{{Name: "g", Active: []inventory.HostName{"a1", "a2"}, Standby: []inventory.HostName{"s1"}, Tolerate: 2, Takeover: inventory.TakeoverConsolidated}}
+		}).snap()
+	tk := analysis.StandbyGroups(s, analysis.DefaultPolicy())
+	if len(tk) != 3 || tk[0].Verdict != analysis.Safe || tk[1].Verdict != analysis.Safe || tk[2].Verdict != analysis.Unsafe ||
+		tk[2].Reason != "the workloads of the 2 failed host(s) do not fit together in the 1 available standby host(s)" {
+		t.Errorf("%+v", tk)
+	}
+}
