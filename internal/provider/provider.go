@@ -207,7 +207,7 @@ func anyUnknown(vs ...types.String) bool {
 }
 
 func (p *EstateProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewVMPlacementResource, NewGuardResource}
+	return []func() resource.Resource{NewVMPlacementResource, NewGuardResource, NewHostResource}
 }
 
 func (p *EstateProvider) DataSources(_ context.Context) []func() datasource.DataSource {
