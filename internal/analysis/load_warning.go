@@ -25,19 +25,19 @@ func LoadedAbove(s *inventory.Snapshot, p Policy, percent float64, hosts []inven
 		}
 		l := loadOf(s, p, h)
 		for _, d := range []struct {
-			dim        Dimension
-			used, cap_ int64
-			unit       string
+			dim           Dimension
+			used, limitOf int64
+			unit          string
 		}{{CPU, l.Used.CPU, l.Capacity.CPU, "MHz"}, {Memory, l.Used.Memory, l.Capacity.Memory, "MiB"}} {
 			used := new(big.Rat).SetInt64(d.used)
 			used.Mul(used, big.NewRat(100, 1))
-			bound := new(big.Rat).Mul(limit, new(big.Rat).SetInt64(d.cap_))
+			bound := new(big.Rat).Mul(limit, new(big.Rat).SetInt64(d.limitOf))
 			if used.Cmp(bound) > 0 {
 				share := 100.0
-				if d.cap_ > 0 {
-					share = float64(d.used) * 100 / float64(d.cap_)
+				if d.limitOf > 0 {
+					share = float64(d.used) * 100 / float64(d.limitOf)
 				}
-				out = append(out, fmt.Sprintf("host %q would carry %s %d of %d %s (%.0f %%), above %g %%", name, d.dim, d.used, d.cap_, d.unit, share, percent))
+				out = append(out, fmt.Sprintf("host %q would carry %s %d of %d %s (%.0f %%), above %g %%", name, d.dim, d.used, d.limitOf, d.unit, share, percent))
 			}
 		}
 	}
