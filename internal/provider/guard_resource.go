@@ -14,10 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/float64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -73,11 +71,11 @@ func (r *GuardResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				MarkdownDescription: "Hosts planned to be in maintenance mode: they carry no load and their VMs must have moved."},
 			"tolerate_host_failures": schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(1),
 				MarkdownDescription: "Check every failure of up to this many hosts per cluster. Default `1`."},
-			"headroom_percent": schema.Float64Attribute{Optional: true, Computed: true, Default: float64default.StaticFloat64(0),
-				MarkdownDescription: "Capacity kept free on every host, in percent. Default `0`."},
-			"basis": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(string(analysis.BasisReservation)),
+			"headroom_percent": schema.Float64Attribute{Optional: true, Computed: true,
+				MarkdownDescription: "Capacity kept free on every host, in percent. Default: the provider's `policy.headroom_percent`, else `0`."},
+			"basis": schema.StringAttribute{Optional: true, Computed: true,
 				Validators:          []validator.String{stringvalidator.OneOf(inventory.Strings(analysis.Bases)...)},
-				MarkdownDescription: "What a VM demands: " + list(analysis.Bases) + ". Default `reservation` (what vSphere HA guarantees)."},
+				MarkdownDescription: "What a VM demands: " + list(analysis.Bases) + ". Default: the provider's `policy.basis`, else `reservation` (what vSphere HA guarantees)."},
 			"fail_on": schema.ListAttribute{Optional: true, Computed: true, ElementType: types.StringType,
 				Default: listdefault.StaticValue(types.ListValueMust(types.StringType, []attr.Value{
 					types.StringValue(analysis.FindUnsafe), types.StringValue(analysis.FindUnproven), types.StringValue(analysis.FindMaintenance)})),
@@ -102,8 +100,21 @@ func (r *GuardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
-	var plan guardModel
-	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() || !plan.known() {
+	var plan, config guardModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Unset: the provider's policy block.
+	if config.HeadroomPercent.IsNull() {
+		plan.HeadroomPercent = types.Float64Value(r.data.policy.HeadroomPercent)
+	}
+	if config.Basis.IsNull() {
+		plan.Basis = types.StringValue(string(r.data.policy.Basis))
+	}
+	if !plan.known() {
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
 	failOn := r.analyse(ctx, &plan, &resp.Diagnostics)
@@ -152,22 +163,23 @@ func (m guardModel) changes(live *inventory.Snapshot) ([]inventory.Change, []str
 
 // analyse fills the computed attributes and returns the findings that fail.
 func (r *GuardResource) analyse(ctx context.Context, m *guardModel, diags *diagnostics) []string {
-	topo, d := r.data.topology(ctx)
+	// The live estate plus the servers declared by estate_host resources (estate_overlay.go).
+	estate, d := r.data.PlannedEstate(ctx)
 	if diags.Append(d...); d.HasError() {
 		return nil
 	}
-	changes, missing := m.changes(topo.Estate)
+	changes, missing := m.changes(estate)
 	if len(missing) > 0 {
 		// A VM being created in the same apply, or deleted out of band: nothing to analyse for it.
 		diags.AddAttributeWarning(path.Root("placements"), "Placements of VMs not in vCenter are not analysed",
 			fmt.Sprintf("vCenter has no VM %s now; the guard analyses the other placements.", strings.Join(missing, ", ")))
 	}
-	planned, err := topo.Estate.With(changes...)
+	planned, err := estate.With(changes...)
 	if err != nil {
 		diags.AddAttributeError(path.Root("placements"), "Invalid planned change", err.Error())
 		return nil
 	}
-	policy := analysis.DefaultPolicy()
+	policy := r.data.policy.Policy // the provider's policy block; the guard's own attributes override it
 	policy.Tolerate, policy.HeadroomPercent, policy.Basis = int(m.TolerateHostFailures.ValueInt64()), m.HeadroomPercent.ValueFloat64(), analysis.Basis(m.Basis.ValueString())
 	var maintenance []inventory.HostName
 	for _, h := range m.MaintenanceHosts {

@@ -40,6 +40,7 @@ type providerModel struct {
 	CAFile             types.String `tfsdk:"ca_file"`
 	Datacenter         types.String `tfsdk:"datacenter"`
 	APITimeout         types.String `tfsdk:"api_timeout"`
+	Policy             *policyModel `tfsdk:"policy"`
 }
 
 // Environment variables the provider reads, the same ones the vsphere provider uses.
@@ -80,6 +81,7 @@ func (p *EstateProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"A call that takes longer fails the command with an error naming the server and what timed out, instead of hanging it. The TCP connect and the TLS handshake get at most `30s` of it. " +
 					"Defaults to `" + EnvAPITimeout + "`, else `5m`."},
 		},
+		Blocks: map[string]schema.Block{"policy": policyBlock()},
 	}
 }
 
@@ -105,7 +107,7 @@ func (p *EstateProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 	tflog.Debug(ctx, "connected to vCenter", map[string]any{"user": cfg.User})
-	data := &providerData{cache: vsphere.NewCache(client), datacenter: datacenter}
+	data := &providerData{cache: vsphere.NewCache(client), datacenter: datacenter, policy: m.Policy.resolve()}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }
@@ -205,7 +207,7 @@ func anyUnknown(vs ...types.String) bool {
 }
 
 func (p *EstateProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewVMPlacementResource, NewGuardResource}
+	return []func() resource.Resource{NewVMPlacementResource, NewGuardResource, NewHostResource}
 }
 
 func (p *EstateProvider) DataSources(_ context.Context) []func() datasource.DataSource {

@@ -19,6 +19,10 @@ type diagnostics = diag.Diagnostics
 type providerData struct {
 	cache      *vsphere.Cache
 	datacenter string
+	// policy is the provider's policy block, resolved: every per-resource check uses it.
+	policy checkPolicy
+	// overlay holds what this command declares beyond vCenter (estate_overlay.go).
+	overlay plannedOverlay
 }
 
 // topology reads (once per command) the live estate.

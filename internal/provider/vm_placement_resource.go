@@ -87,11 +87,19 @@ func (r *VMPlacementResource) ModifyPlan(ctx context.Context, req resource.Modif
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
-	for _, p := range analysis.CheckMove(topo.Estate, analysis.DefaultPolicy(), vm, host) {
+	policy := r.data.policy // the provider's policy block
+	for _, p := range analysis.CheckMove(topo.Estate, policy.Policy, vm, host) {
 		resp.Diagnostics.AddAttributeError(path.Root(p.Field), "Invalid VM placement", p.Message)
 	}
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if v, _ := topo.Estate.VM(vm); v.Host != host {
+		if after, err := topo.Estate.With(inventory.MoveVM{VM: vm, To: host}); err == nil {
+			for _, w := range analysis.LoadedAbove(after, policy.Policy, policy.WarnAbovePercent, []inventory.HostName{host}) {
+				resp.Diagnostics.AddAttributeWarning(path.Root("host"), "Placement leaves the host heavily loaded", w)
+			}
+		}
 	}
 	h, _ := topo.Estate.Host(host)
 	plan.ID, plan.Cluster = plan.VM, types.StringValue(string(h.Cluster))
