@@ -122,4 +122,3 @@ func TestSetTagRefusesSingleCardinality(t *testing.T) {
 		t.Errorf("got %v, want %s", err, want)
 	}
 }
-
