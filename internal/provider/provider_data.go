@@ -19,6 +19,8 @@ type diagnostics = diag.Diagnostics
 type providerData struct {
 	cache      *vsphere.Cache
 	datacenter string
+	// tagCategory is the vSphere tag category of business systems.
+	tagCategory string
 }
 
 // topology reads (once per command) the live estate.
