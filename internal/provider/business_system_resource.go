@@ -95,7 +95,7 @@ func (r *BusinessSystemResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The system's name.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
 			"name": schema.StringAttribute{Required: true, MarkdownDescription: "Name of the business system, also the name of its vSphere tag. Changing it replaces the system.",
-				Validators:    []validator.String{stringvalidator.LengthBetween(1, 256 - len(businessSystemRulePrefix))},
+				Validators:    []validator.String{stringvalidator.LengthBetween(1, 256-len(businessSystemRulePrefix))},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()}},
 			"description": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(""),
 				MarkdownDescription: "What the system does; kept as the tag's description in vCenter. Default empty."},
@@ -351,7 +351,8 @@ func (r *BusinessSystemResource) apply(ctx context.Context, plan tfsdk.Plan, pri
 	}
 	rule := businessSystemRulePrefix + string(b.Name)
 	cluster := inventory.ClusterName(m.Cluster.ValueString())
-	if prior != nil && prior.AntiAffinity.ValueBool() && (!m.AntiAffinity.ValueBool() || prior.Cluster.ValueString() != string(cluster)) {
+	if prior != nil && prior.AntiAffinity.ValueBool() && prior.Cluster.ValueString() != "" &&
+		(!m.AntiAffinity.ValueBool() || prior.Cluster.ValueString() != string(cluster)) {
 		if err := client.RemoveRule(ctx, inventory.ClusterName(prior.Cluster.ValueString()), rule); err != nil {
 			diags.AddError("Cannot remove the anti-affinity rule", err.Error())
 			return
@@ -408,18 +409,19 @@ func (r *BusinessSystemResource) Read(ctx context.Context, req resource.ReadRequ
 	}
 	m.ID, m.Description, m.Tag = m.Name, types.StringValue(info.Description), types.StringValue(label)
 	m.VMs, m.Hosts = stringSet(vms), stringSet(hosts)
-	m.AntiAffinity = types.BoolValue(false)
-	for _, c := range live.Clusters() {
-		for _, rule := range c.Rules {
-			if rule.Name == businessSystemRulePrefix+name && rule.Kind == inventory.RuleVMAntiAffinity {
-				m.AntiAffinity = types.BoolValue(true)
-			}
-		}
-	}
 	b, _ := m.model(ctx, &resp.Diagnostics)
 	// Refresh never fails on the checks; the next plan reports what they find.
 	check, _ := checkBusinessSystem(live, b, false)
 	m.Cluster, m.HostsInUse, m.SinglePointsOfFailure = types.StringValue(check.Cluster), stringList(nonNil(check.HostsInUse)), stringList(nonNil(check.SPOF))
+	// The rule, wherever it is, is the system's: anti_affinity and cluster say where.
+	m.AntiAffinity = types.BoolValue(false)
+	for _, c := range live.Clusters() {
+		for _, rule := range c.Rules {
+			if rule.Name == businessSystemRulePrefix+name && rule.Kind == inventory.RuleVMAntiAffinity {
+				m.AntiAffinity, m.Cluster = types.BoolValue(true), types.StringValue(string(c.Name))
+			}
+		}
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
