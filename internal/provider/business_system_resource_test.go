@@ -116,7 +116,7 @@ func TestAccBusinessSystem(t *testing.T) {
 		},
 		Steps: []resource.TestStep{
 			{
-				Config:      provider + `
+				Config: provider + `
 resource "estate_business_system" "x" {
   name        = "x"
   criticality = "urgent"
