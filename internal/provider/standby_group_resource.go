@@ -434,4 +434,3 @@ func (r *StandbyGroupResource) Delete(ctx context.Context, req resource.DeleteRe
 		resp.Diagnostics.AddError("Cannot restore the cluster's admission control", err.Error())
 	}
 }
-
