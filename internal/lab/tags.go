@@ -83,3 +83,54 @@ func (l *Lab) restClient(ctx context.Context) (*rest.Client, func(), error) {
 	}
 	return rc, func() { _ = rc.Logout(context.WithoutCancel(ctx)) }, nil
 }
+
+// DetachTag detaches the tag "category/name" from a VM or host by hand, as a
+// person would in the vSphere Client.
+func (l *Lab) DetachTag(ctx context.Context, label string, object string) error {
+	return l.tagByHand(ctx, label, object, false)
+}
+
+// AttachTag attaches the existing tag "category/name" to a VM or host by hand.
+func (l *Lab) AttachTag(ctx context.Context, label string, object string) error {
+	return l.tagByHand(ctx, label, object, true)
+}
+
+func (l *Lab) tagByHand(ctx context.Context, label, object string, attach bool) error {
+	category, name, ok := strings.Cut(label, "/")
+	if !ok {
+		return fmt.Errorf("tag %q: write tags as category/name", label)
+	}
+	var ref mo.Reference
+	if r, ok := l.dc.vms[inventory.VMName(object)]; ok {
+		ref = r
+	} else if r, ok := l.dc.hosts[inventory.HostName(object)]; ok {
+		ref = r
+	} else {
+		return fmt.Errorf("lab has no VM or host %q", object)
+	}
+	rc, logout, err := l.restClient(ctx)
+	if err != nil {
+		return err
+	}
+	defer logout()
+	m := tags.NewManager(rc)
+	tag, err := m.GetTagForCategory(ctx, name, category)
+	if err != nil {
+		return fmt.Errorf("tag %q: %w", label, err)
+	}
+	if attach {
+		return m.AttachTag(ctx, tag.ID, ref)
+	}
+	return m.DetachTag(ctx, tag.ID, ref)
+}
+
+// CreateTagCategory creates a tag category by hand, as a person would in the vSphere Client.
+func (l *Lab) CreateTagCategory(ctx context.Context, name, cardinality string, types []string) error {
+	rc, logout, err := l.restClient(ctx)
+	if err != nil {
+		return err
+	}
+	defer logout()
+	_, err = tags.NewManager(rc).CreateCategory(ctx, &tags.Category{Name: name, Cardinality: cardinality, AssociableTypes: types})
+	return err
+}

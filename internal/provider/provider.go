@@ -41,6 +41,8 @@ type providerModel struct {
 	Datacenter         types.String `tfsdk:"datacenter"`
 	APITimeout         types.String `tfsdk:"api_timeout"`
 	Policy             *policyModel `tfsdk:"policy"`
+	// BusinessSystemTagCategory: see businessSystemTagCategoryAttribute.
+	BusinessSystemTagCategory types.String `tfsdk:"business_system_tag_category"`
 }
 
 // Environment variables the provider reads, the same ones the vsphere provider uses.
@@ -80,6 +82,7 @@ func (p *EstateProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				MarkdownDescription: "How long to wait for vCenter on each call — connect, login, every read and write — as a duration such as `90s`, `5m` or `1h` (from `1s` to `24h`). " +
 					"A call that takes longer fails the command with an error naming the server and what timed out, instead of hanging it. The TCP connect and the TLS handshake get at most `30s` of it. " +
 					"Defaults to `" + EnvAPITimeout + "`, else `5m`."},
+			"business_system_tag_category": businessSystemTagCategoryAttribute(),
 		},
 		Blocks: map[string]schema.Block{"policy": policyBlock()},
 	}
@@ -91,7 +94,7 @@ func (p *EstateProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if anyUnknown(m.Server, m.User, m.Password, m.CAFile, m.Datacenter, m.APITimeout) || m.AllowUnverifiedSSL.IsUnknown() {
+	if anyUnknown(m.Server, m.User, m.Password, m.CAFile, m.Datacenter, m.APITimeout, m.BusinessSystemTagCategory) || m.AllowUnverifiedSSL.IsUnknown() {
 		// Values from resources not yet created: the provider is configured again once they are known.
 		return
 	}
@@ -107,7 +110,8 @@ func (p *EstateProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 	tflog.Debug(ctx, "connected to vCenter", map[string]any{"user": cfg.User})
-	data := &providerData{cache: vsphere.NewCache(client), datacenter: datacenter, policy: m.Policy.resolve()}
+	data := &providerData{cache: vsphere.NewCache(client), datacenter: datacenter, policy: m.Policy.resolve(),
+		tagCategory: businessSystemTagCategory(m.BusinessSystemTagCategory)}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }
@@ -207,7 +211,8 @@ func anyUnknown(vs ...types.String) bool {
 }
 
 func (p *EstateProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewVMPlacementResource, NewGuardResource, NewHostResource}
+	return []func() resource.Resource{NewVMPlacementResource, NewGuardResource, NewHostResource,
+		NewBusinessSystemResource, NewStandbyGroupResource}
 }
 
 func (p *EstateProvider) DataSources(_ context.Context) []func() datasource.DataSource {

@@ -23,6 +23,8 @@ type providerData struct {
 	policy checkPolicy
 	// overlay holds what this command declares beyond vCenter (estate_overlay.go).
 	overlay plannedOverlay
+	// tagCategory is the vSphere tag category of business systems.
+	tagCategory string
 }
 
 // topology reads (once per command) the live estate.
