@@ -14,7 +14,7 @@ const (
 	FindUnproven   = "unproven"   // neither proven survivable nor not
 	FindOverloaded = "overloaded" // a host carries more than its capacity now
 	FindAdmission  = "admission"  // a cluster does not meet its HA admission control
-	FindSpread     = "spread"     // a business system runs on fewer hosts than min_hosts
+	FindSpread     = "spread"     // a business system runs on fewer hosts than min_hosts, or on one host only
 	// FindMaintenance: a host planned into maintenance still runs powered-on VMs.
 	FindMaintenance = "maintenance"
 	// FindRules: the layout breaks an enabled anti-affinity or required VM-Host rule.
@@ -41,7 +41,7 @@ func (r Report) Findings(kinds []string) []string {
 	if on(FindOverloaded) {
 		for _, h := range r.Hosts {
 			if len(h.Over) > 0 {
-				out = append(out, fmt.Sprintf("host %q is over capacity in %v: uses %d MHz / %d MiB of %d MHz / %d MiB", h.Host, h.Over, h.Used.CPU, h.Used.Memory, h.Capacity.CPU, h.Capacity.Memory))
+				out = append(out, fmt.Sprintf("host %q is over capacity in %v: uses %d MHz / %d MiB of %d MHz / %d MiB%s", h.Host, h.Over, h.Used.CPU, h.Used.Memory, h.Capacity.CPU, h.Capacity.Memory, r.movedThere(h.Host)))
 			}
 		}
 	}
@@ -54,8 +54,11 @@ func (r Report) Findings(kinds []string) []string {
 	}
 	if on(FindSpread) {
 		for _, b := range r.BusinessSystems {
-			if !b.SpreadOK {
+			switch {
+			case !b.SpreadOK:
 				out = append(out, fmt.Sprintf("business system %q runs on %d host(s), needs %d", b.System, len(b.Hosts), b.MinHosts))
+			case b.Concentrated():
+				out = append(out, fmt.Sprintf("business system %q runs all its %d members on host %s: its failure takes the system down", b.System, b.Members, b.Hosts[0]))
 			}
 		}
 	}
@@ -70,6 +73,16 @@ func (r Report) Findings(kinds []string) []string {
 		}
 	}
 	return out
+}
+
+// movedThere names the VMs this change moves onto a host, for its finding.
+func (r Report) movedThere(h inventory.HostName) string {
+	vms := slices.Clone(r.arrivals[h])
+	if len(vms) == 0 {
+		return ""
+	}
+	slices.Sort(vms)
+	return " (moved there by this change: " + joinNames(vms) + ")"
 }
 
 // maintenanceFinding says which VMs still run on a host entering maintenance and where they could go.

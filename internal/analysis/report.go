@@ -21,6 +21,13 @@ type Request struct {
 	// Maintenance names hosts planned to enter maintenance: each must be empty
 	// of powered-on VMs, and the report says where they could go.
 	Maintenance []inventory.HostName
+	// Clusters limits the checks to these clusters when set: their host
+	// failures, admission control, host loads, rules and the standby groups
+	// with an active host in them. Business systems are checked whole.
+	Clusters []inventory.ClusterName
+	// Arrivals names, per host, the VMs this change moves there, so that an
+	// overloaded host's finding names the placements that cause it.
+	Arrivals map[inventory.HostName][]inventory.VMName
 	// OmitSafe keeps only the scenarios that are not safe in the report
 	// (the summary still counts every one): for callers that need findings
 	// and counts, not every restart placement.
@@ -40,6 +47,10 @@ type Report struct {
 	Maintenance     []Evacuation `json:"maintenance"`
 	// RuleViolations are enabled DRS rules the layout breaks now.
 	RuleViolations []RuleViolation `json:"rule_violations"`
+	// Scope lists the clusters checked when the request limited them.
+	Scope []inventory.ClusterName `json:"scope,omitempty"`
+
+	arrivals map[inventory.HostName][]inventory.VMName
 }
 
 // Summary counts verdicts over scenarios and standby takeovers, and the other findings.
@@ -87,12 +98,18 @@ func AnalyzeContext(ctx context.Context, s *inventory.Snapshot, r Request) (Repo
 		return Report{}, fmt.Errorf("analysis stopped after %d standby takeover(s): %w", len(standby), err)
 	}
 	rep := Report{Format: ReportFormat, Policy: r.Policy, Hosts: Loads(s, r.Policy), Clusters: AdmissionControl(s),
-		Standby: standby, BusinessSystems: BusinessSystemSpread(s), RuleViolations: RuleCompliance(s)}
+		Standby: standby, BusinessSystems: BusinessSystemSpread(s), RuleViolations: RuleCompliance(s), arrivals: r.Arrivals}
+	if len(r.Clusters) > 0 {
+		rep.limitTo(s, r.Clusters)
+	}
 	omitted := 0
 	if len(r.FailHosts)+len(r.FailDatastores) > 0 {
 		rep.Scenarios = []Scenario{Fail(s, r.Policy, Failure{Hosts: r.FailHosts, Datastores: r.FailDatastores})}
 	} else {
 		err := eachHostFailure(ctx, w, func(sc Scenario) {
+			if !inScope(s, r.Clusters, sc.FailedHosts) {
+				return
+			}
 			if r.OmitSafe && sc.Verdict == Safe {
 				omitted++
 				return
@@ -151,7 +168,7 @@ func summarize(r Report) Summary {
 		}
 	}
 	for _, b := range r.BusinessSystems {
-		if !b.SpreadOK {
+		if b.Violated() {
 			s.SpreadViolations++
 		}
 	}

@@ -24,8 +24,11 @@ func renderText(w io.Writer, r analysis.Report) error {
 		}
 	}
 	for _, sp := range r.BusinessSystems {
-		if !sp.SpreadOK {
+		switch {
+		case !sp.SpreadOK:
 			fmt.Fprintf(&b, "business system %s runs on %d host(s), needs %d\n", quote(sp.System), len(sp.Hosts), sp.MinHosts)
+		case sp.Concentrated():
+			fmt.Fprintf(&b, "business system %s runs all its %d members on host %s\n", quote(sp.System), sp.Members, quote(sp.Hosts[0]))
 		}
 	}
 	b.WriteString("\n")
