@@ -53,3 +53,18 @@ func TestMaintenanceFindings(t *testing.T) {
 		t.Errorf("unknown maintenance host: %v", err)
 	}
 }
+
+// An overloaded host's finding names the VMs the change moves there.
+func TestOverloadedFindingNamesTheArrivals(t *testing.T) {
+	s := newEstate("c", slot1).host("h1", "c", 8, 4096).host("h2", "c", 8, 8192).vm("a", "h1", 0, 3072).vm("b", "h2", 0, 2048).snap()
+	planned, err := s.With(inventory.MoveVM{VM: "b", To: "h1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := analysis.Analyze(planned, analysis.Request{Policy: analysis.DefaultPolicy(),
+		Arrivals: map[inventory.HostName][]inventory.VMName{"h1": {"b"}}})
+	want := []string{`host "h1" is over capacity in [memory]: uses 0 MHz / 5120 MiB of 8000 MHz / 4096 MiB (moved there by this change: b)`}
+	if got := rep.Findings([]string{analysis.FindOverloaded}); err != nil || !slices.Equal(got, want) {
+		t.Errorf("%v %q", err, got)
+	}
+}

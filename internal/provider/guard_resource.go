@@ -8,9 +8,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -42,6 +43,10 @@ type guardModel struct {
 	ID                   types.String            `tfsdk:"id"`
 	Placements           map[string]types.String `tfsdk:"placements"`
 	MaintenanceHosts     []types.String          `tfsdk:"maintenance_hosts"`
+	Hosts                types.List              `tfsdk:"hosts"`
+	BusinessSystems      types.List              `tfsdk:"business_systems"`
+	StandbyGroups        types.List              `tfsdk:"standby_groups"`
+	Clusters             []types.String          `tfsdk:"clusters"`
 	TolerateHostFailures types.Int64             `tfsdk:"tolerate_host_failures"`
 	HeadroomPercent      types.Float64           `tfsdk:"headroom_percent"`
 	Basis                types.String            `tfsdk:"basis"`
@@ -69,18 +74,28 @@ func (r *GuardResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				MarkdownDescription: "Planned placements, VM name → host name, usually from `estate_vm_placement` resources."},
 			"maintenance_hosts": schema.ListAttribute{Optional: true, ElementType: types.StringType,
 				MarkdownDescription: "Hosts planned to be in maintenance mode: they carry no load and their VMs must have moved."},
+			"hosts": schema.ListAttribute{Optional: true, ElementType: guardHostType,
+				MarkdownDescription: "`estate_host` resources (`values(estate_host.all)`): declared servers join the analysed estate, and hosts with `maintenance = true` carry no load, with their planned `evacuation` applied."},
+			"business_systems": schema.ListAttribute{Optional: true, ElementType: guardSystemType,
+				MarkdownDescription: "`estate_business_system` resources: every finding names the business systems it hits, and their spread is checked."},
+			"standby_groups": schema.ListAttribute{Optional: true, ElementType: guardStandbyType,
+				MarkdownDescription: "`estate_standby_group` resources: every takeover of up to `tolerate` active hosts is checked."},
+			"clusters": schema.ListAttribute{Optional: true, ElementType: types.StringType,
+				MarkdownDescription: "Check only these clusters (a team's own, or all but a cluster kept without HA on purpose). The plan warns which clusters are left out. Default: every cluster."},
 			"tolerate_host_failures": schema.Int64Attribute{Optional: true, Computed: true, Default: int64default.StaticInt64(1),
-				MarkdownDescription: "Check every failure of up to this many hosts per cluster. Default `1`."},
+				Validators: []validator.Int64{int64validator.Between(0, maxGuardTolerate)},
+				MarkdownDescription: fmt.Sprintf("Check every failure of up to this many hosts per cluster, from `0` to `%d` (a 32-host cluster at %d is %d combinations; the analysis refuses more than %d in all). Default `1`.",
+					maxGuardTolerate, maxGuardTolerate, 41_448, analysis.DefaultMaxScenarios)},
 			"headroom_percent": schema.Float64Attribute{Optional: true, Computed: true,
+				Validators:          []validator.Float64{float64validator.AtLeast(0), float64validator.AtMost(99)},
 				MarkdownDescription: "Capacity kept free on every host, in percent. Default: the provider's `policy.headroom_percent`, else `0`."},
 			"basis": schema.StringAttribute{Optional: true, Computed: true,
 				Validators:          []validator.String{stringvalidator.OneOf(inventory.Strings(analysis.Bases)...)},
 				MarkdownDescription: "What a VM demands: " + list(analysis.Bases) + ". Default: the provider's `policy.basis`, else `reservation` (what vSphere HA guarantees)."},
 			"fail_on": schema.ListAttribute{Optional: true, Computed: true, ElementType: types.StringType,
-				Default: listdefault.StaticValue(types.ListValueMust(types.StringType, []attr.Value{
-					types.StringValue(analysis.FindUnsafe), types.StringValue(analysis.FindUnproven), types.StringValue(analysis.FindMaintenance)})),
+				Default:             listdefault.StaticValue(types.ListValueMust(types.StringType, stringValues(analysis.FindingKinds))),
 				Validators:          []validator.List{listvalidator.ValueStringsAre(stringvalidator.OneOf(analysis.FindingKinds...))},
-				MarkdownDescription: "Findings that fail the plan: " + list(analysis.FindingKinds) + ". Default `[\"unsafe\", \"unproven\", \"maintenance\"]`."},
+				MarkdownDescription: "Findings that fail the plan: " + list(analysis.FindingKinds) + ". Default: every kind — each means trouble; leave one out on purpose."},
 			"safe":     schema.Int64Attribute{Computed: true, MarkdownDescription: "Failure scenarios and standby takeovers proven survivable."},
 			"unsafe":   schema.Int64Attribute{Computed: true, MarkdownDescription: "Failure scenarios and standby takeovers proven not survivable."},
 			"unproven": schema.Int64Attribute{Computed: true, MarkdownDescription: "Failure scenarios and standby takeovers neither proven nor disproven."},
@@ -113,7 +128,10 @@ func (r *GuardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	if config.Basis.IsNull() {
 		plan.Basis = types.StringValue(string(r.data.policy.Basis))
 	}
-	if !plan.known() {
+	if unknown := plan.unknownInputs(); len(unknown) > 0 {
+		// Known only at apply: the check runs then, and a finding fails the apply.
+		resp.Diagnostics.AddWarning("The guard checks this change at apply",
+			"Terraform does not know "+strings.Join(unknown, ", ")+" yet, so the estate is analysed during apply; a finding will fail the apply.")
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
@@ -127,32 +145,20 @@ func (r *GuardResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanR
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
-// known reports whether every input is known at plan time.
-func (m guardModel) known() bool {
-	for _, v := range m.Placements {
-		if v.IsUnknown() {
-			return false
-		}
-	}
-	for _, h := range m.MaintenanceHosts {
-		if h.IsUnknown() {
-			return false
-		}
-	}
-	return !m.TolerateHostFailures.IsUnknown() && !m.HeadroomPercent.IsUnknown() && !m.Basis.IsUnknown() && !m.FailOn.IsUnknown()
-}
+// maxGuardTolerate bounds tolerate_host_failures so the combinations stay tractable.
+const maxGuardTolerate = 4
 
 // changes converts the planned inputs into overlays on the live estate; it
 // leaves out (and lists, quoted) the placements of VMs the estate does not have.
 func (m guardModel) changes(live *inventory.Snapshot) ([]inventory.Change, []string) {
 	var out []inventory.Change
 	var missing []string
-	for vm, host := range m.Placements {
+	for _, vm := range sortedKeysOf(m.Placements) {
 		if _, ok := live.VM(inventory.VMName(vm)); !ok {
 			missing = append(missing, strconv.Quote(clip(vm)))
 			continue
 		}
-		out = append(out, inventory.MoveVM{VM: inventory.VMName(vm), To: inventory.HostName(host.ValueString())})
+		out = append(out, inventory.MoveVM{VM: inventory.VMName(vm), To: inventory.HostName(m.Placements[vm].ValueString())})
 	}
 	slices.Sort(missing)
 	for _, h := range m.MaintenanceHosts {
@@ -174,18 +180,29 @@ func (r *GuardResource) analyse(ctx context.Context, m *guardModel, diags *diagn
 		diags.AddAttributeWarning(path.Root("placements"), "Placements of VMs not in vCenter are not analysed",
 			fmt.Sprintf("vCenter has no VM %s now; the guard analyses the other placements.", strings.Join(missing, ", ")))
 	}
-	planned, err := estate.With(changes...)
+	in := m.inputs(ctx, diags)
+	more, entering, absent := in.overlay(estate)
+	if len(absent) > 0 {
+		diags.AddAttributeWarning(path.Root("business_systems"), "Business-system VMs not in vCenter are left out",
+			fmt.Sprintf("vCenter has no VM %s now; the business systems are analysed without them.", strings.Join(absent, ", ")))
+	}
+	if out := outOfScope(estate, in.clusters); out != "" {
+		diags.AddAttributeWarning(path.Root("clusters"), "Clusters left out of the check",
+			fmt.Sprintf("The guard checks only %s; it does not check cluster(s) %s.", joinQuoted(in.clusters), out))
+	}
+	planned, err := estate.With(append(more, changes...)...)
 	if err != nil {
-		diags.AddAttributeError(path.Root("placements"), "Invalid planned change", err.Error())
+		diags.AddError("Invalid planned change", err.Error())
 		return nil
 	}
 	policy := r.data.policy.Policy // the provider's policy block; the guard's own attributes override it
 	policy.Tolerate, policy.HeadroomPercent, policy.Basis = int(m.TolerateHostFailures.ValueInt64()), m.HeadroomPercent.ValueFloat64(), analysis.Basis(m.Basis.ValueString())
-	var maintenance []inventory.HostName
+	maintenance := entering
 	for _, h := range m.MaintenanceHosts {
 		maintenance = append(maintenance, inventory.HostName(h.ValueString()))
 	}
-	rep, err := analysis.AnalyzeContext(ctx, planned, analysis.Request{Policy: policy, Maintenance: maintenance, OmitSafe: true})
+	rep, err := analysis.AnalyzeContext(ctx, planned, analysis.Request{Policy: policy, Maintenance: maintenance, OmitSafe: true,
+		Clusters: in.clusters, Arrivals: arrivals(estate, planned)})
 	if err != nil {
 		diags.AddError("Invalid guard policy", err.Error())
 		return nil
@@ -231,7 +248,13 @@ func (r *GuardResource) save(ctx context.Context, plan tfsdk.Plan, state *tfsdk.
 		return
 	}
 	if m.ReportJSON.IsUnknown() {
-		r.analyse(ctx, &m, diags)
+		// Inputs were unknown at plan: the check runs now and its findings fail the apply.
+		for _, f := range r.analyse(ctx, &m, diags) {
+			diags.AddError("The planned estate does not meet the failover policy", f)
+		}
+		if diags.HasError() {
+			return
+		}
 	}
 	diags.Append(state.Set(ctx, &m)...)
 }
@@ -261,3 +284,31 @@ func (r *GuardResource) Read(ctx context.Context, req resource.ReadRequest, resp
 
 // Delete only forgets the guard.
 func (r *GuardResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+// arrivals names, per host, the powered-on VMs the change moves there.
+func arrivals(live, planned *inventory.Snapshot) map[inventory.HostName][]inventory.VMName {
+	out := map[inventory.HostName][]inventory.VMName{}
+	for _, v := range planned.VMs() {
+		if before, ok := live.VM(v.Name); ok && before.Host != v.Host && v.PoweredOn() {
+			out[v.Host] = append(out[v.Host], v.Name)
+		}
+	}
+	return out
+}
+
+func sortedKeysOf[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func joinQuoted[T ~string](in []T) string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = strconv.Quote(string(s))
+	}
+	return strings.Join(out, ", ")
+}

@@ -80,3 +80,82 @@ func TestAccGuardHADisabled(t *testing.T) {
 		}},
 	})
 }
+
+// The guard takes the business-system resources themselves: with web-02
+// placed next to web-01, one host failure takes "web shop" down, and the
+// default fail_on (every kind) fails the plan naming it.
+func TestAccGuardBusinessSystemOnOneHost(t *testing.T) {
+	_, provider := startLab(t, "small")
+	config := func(host string) string {
+		return provider + `
+resource "estate_business_system" "shop" {
+  name = "web shop"
+  vms  = ["web-01", "web-02"]
+}
+
+resource "estate_guard" "this" {
+  placements       = { "web-02" = "` + host + `" }
+  business_systems = [estate_business_system.shop]
+  clusters         = ["prod"]
+}
+`
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:      config("esx-01"),
+				ExpectError: wrapped(`business system "web shop" runs all its 2 members on host esx-01: its failure takes the system down`),
+			},
+			{
+				// Kept apart, and dev (unsafe on purpose here) out of scope: the guard passes.
+				Config: config("esx-02"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("estate_guard.this", tfjsonpath.New("safe"), knownvalue.Int64Exact(3)),
+					statecheck.ExpectKnownValue("estate_guard.this", tfjsonpath.New("unsafe"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue("estate_guard.this", tfjsonpath.New("findings"), knownvalue.ListExact([]knownvalue.Check{})),
+				},
+			},
+		},
+	})
+}
+
+// Inputs Terraform knows only at apply (here derived from a terraform_data
+// id, which is random): the guard checks during apply, and a finding fails
+// the apply.
+func TestAccGuardUnknownInputsCheckedAtApply(t *testing.T) {
+	_, provider := startLab(t, "small")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{{
+			Config: provider + `
+resource "terraform_data" "target" {
+  input = "esx-02"
+}
+
+resource "estate_guard" "this" {
+  placements = { "web-01" = replace(terraform_data.target.id, "/.*/", "esx-02") }
+}
+`,
+			ExpectError: wrapped(devUnsafe),
+		}},
+	})
+}
+
+// tolerate_host_failures is bounded at validate time, with the bound named.
+func TestAccGuardValidation(t *testing.T) {
+	_, provider := startLab(t, "small")
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:      provider + guard(`  tolerate_host_failures = 9`),
+				ExpectError: wrapped(`Attribute tolerate_host_failures value must be between 0 and 4, got: 9`),
+			},
+			{
+				Config:      provider + guard(`  headroom_percent = 100`),
+				ExpectError: wrapped(`Attribute headroom_percent value must be at most 99.000000, got: 100.000000`),
+			},
+		},
+	})
+}

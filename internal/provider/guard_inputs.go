@@ -1,0 +1,219 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
+)
+
+// The guard's object inputs take the resources themselves: Terraform converts
+// an estate_host (estate_business_system, estate_standby_group) object to
+// these object types by dropping the attributes the guard does not read, so
+// `hosts = values(estate_host.all)` works.
+var (
+	guardHostType = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"name": types.StringType, "kind": types.StringType, "cpu_cores": types.Int64Type, "cpu_mhz_per_core": types.Int64Type,
+		"memory_mb": types.Int64Type, "failover_domain": types.StringType, "maintenance": types.BoolType,
+		"evacuation": types.MapType{ElemType: types.StringType}}}
+	guardSystemType = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"name": types.StringType, "criticality": types.StringType, "vms": types.SetType{ElemType: types.StringType},
+		"hosts": types.SetType{ElemType: types.StringType}, "min_hosts": types.Int64Type}}
+	guardStandbyType = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"name": types.StringType, "active_hosts": types.SetType{ElemType: types.StringType},
+		"standby_hosts": types.SetType{ElemType: types.StringType}, "tolerate": types.Int64Type, "takeover": types.StringType}}
+)
+
+type guardHost struct {
+	Name           types.String            `tfsdk:"name"`
+	Kind           types.String            `tfsdk:"kind"`
+	CPUCores       types.Int64             `tfsdk:"cpu_cores"`
+	CPUMHzPerCore  types.Int64             `tfsdk:"cpu_mhz_per_core"`
+	MemoryMB       types.Int64             `tfsdk:"memory_mb"`
+	FailoverDomain types.String            `tfsdk:"failover_domain"`
+	Maintenance    types.Bool              `tfsdk:"maintenance"`
+	Evacuation     map[string]types.String `tfsdk:"evacuation"`
+}
+
+type guardSystem struct {
+	Name        types.String   `tfsdk:"name"`
+	Criticality types.String   `tfsdk:"criticality"`
+	VMs         []types.String `tfsdk:"vms"`
+	Hosts       []types.String `tfsdk:"hosts"`
+	MinHosts    types.Int64    `tfsdk:"min_hosts"`
+}
+
+type guardStandby struct {
+	Name         types.String   `tfsdk:"name"`
+	ActiveHosts  []types.String `tfsdk:"active_hosts"`
+	StandbyHosts []types.String `tfsdk:"standby_hosts"`
+	Tolerate     types.Int64    `tfsdk:"tolerate"`
+	Takeover     types.String   `tfsdk:"takeover"`
+}
+
+// guardInputs are the guard's inputs decoded from the plan.
+type guardInputs struct {
+	hosts    []guardHost
+	systems  []guardSystem
+	standby  []guardStandby
+	clusters []inventory.ClusterName
+}
+
+func (m guardModel) inputs(ctx context.Context, diags *diagnostics) guardInputs {
+	var in guardInputs
+	if !m.Hosts.IsNull() {
+		diags.Append(m.Hosts.ElementsAs(ctx, &in.hosts, false)...)
+	}
+	if !m.BusinessSystems.IsNull() {
+		diags.Append(m.BusinessSystems.ElementsAs(ctx, &in.systems, false)...)
+	}
+	if !m.StandbyGroups.IsNull() {
+		diags.Append(m.StandbyGroups.ElementsAs(ctx, &in.standby, false)...)
+	}
+	for _, c := range m.Clusters {
+		in.clusters = append(in.clusters, inventory.ClusterName(c.ValueString()))
+	}
+	return in
+}
+
+// unknownInputs names the inputs Terraform does not know at plan time.
+func (m guardModel) unknownInputs() []string {
+	var out []string
+	for vm, h := range m.Placements {
+		if h.IsUnknown() {
+			out = append(out, fmt.Sprintf("placements[%q]", vm))
+		}
+	}
+	for i, h := range m.MaintenanceHosts {
+		if h.IsUnknown() {
+			out = append(out, fmt.Sprintf("maintenance_hosts[%d]", i))
+		}
+	}
+	for name, v := range map[string]attr.Value{"hosts": m.Hosts, "business_systems": m.BusinessSystems, "standby_groups": m.StandbyGroups,
+		"tolerate_host_failures": m.TolerateHostFailures, "headroom_percent": m.HeadroomPercent, "basis": m.Basis, "fail_on": m.FailOn} {
+		if unknownWithin(v) {
+			out = append(out, name)
+		}
+	}
+	for i, c := range m.Clusters {
+		if c.IsUnknown() {
+			out = append(out, fmt.Sprintf("clusters[%d]", i))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// unknownWithin reports whether a value is unknown or holds an unknown value.
+func unknownWithin(v attr.Value) bool {
+	if v == nil || v.IsNull() {
+		return false
+	}
+	if v.IsUnknown() {
+		return true
+	}
+	switch x := v.(type) {
+	case types.List:
+		return slices.ContainsFunc(x.Elements(), unknownWithin)
+	case types.Set:
+		return slices.ContainsFunc(x.Elements(), unknownWithin)
+	case types.Map:
+		for _, e := range x.Elements() {
+			if unknownWithin(e) {
+				return true
+			}
+		}
+	case types.Object:
+		for _, e := range x.Attributes() {
+			if unknownWithin(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// overlay turns the object inputs into changes of the planned estate:
+// declared servers (and their failover domains), hosts entering maintenance
+// with the moves of their evacuation, business systems and standby groups.
+// It returns the hosts entering maintenance and, quoted, the VMs it left out
+// because the estate does not have them.
+func (in guardInputs) overlay(live *inventory.Snapshot) ([]inventory.Change, []inventory.HostName, []string) {
+	var out []inventory.Change
+	var maintenance []inventory.HostName
+	var missing []string
+	domains := map[inventory.ClusterName]bool{}
+	for _, h := range in.hosts {
+		name := inventory.HostName(h.Name.ValueString())
+		if kind := inventory.HostKind(h.Kind.ValueString()); kind != "" && kind != inventory.KindESXi {
+			domain := inventory.ClusterName(h.FailoverDomain.ValueString())
+			if _, vcenter := live.Cluster(domain); domain != "" && !vcenter && !domains[domain] {
+				domains[domain] = true
+				out = append(out, inventory.PutCluster{Cluster: FailoverDomain(domain)})
+			}
+			out = append(out, inventory.PutHost{Host: inventory.Host{Name: name, Kind: kind, Cluster: domain, Connection: inventory.Connected,
+				CPUCores: int(h.CPUCores.ValueInt64()), CPUMHzPerCore: h.CPUMHzPerCore.ValueInt64(), MemoryMB: h.MemoryMB.ValueInt64()}})
+			continue
+		}
+		if !h.Maintenance.ValueBool() {
+			continue
+		}
+		for vm, to := range h.Evacuation {
+			if _, ok := live.VM(inventory.VMName(vm)); ok {
+				out = append(out, inventory.MoveVM{VM: inventory.VMName(vm), To: inventory.HostName(to.ValueString())})
+			}
+		}
+		out = append(out, inventory.SetMaintenance{Host: name, On: true})
+		maintenance = append(maintenance, name)
+	}
+	for _, s := range in.systems {
+		b := inventory.BusinessSystem{Name: inventory.SystemName(s.Name.ValueString()), Criticality: inventory.Criticality(s.Criticality.ValueString()),
+			MinHosts: int(s.MinHosts.ValueInt64())}
+		for _, v := range s.VMs {
+			if _, ok := live.VM(inventory.VMName(v.ValueString())); !ok {
+				missing = append(missing, strconv.Quote(clip(v.ValueString())))
+				continue
+			}
+			b.VMs = append(b.VMs, inventory.VMName(v.ValueString()))
+		}
+		for _, h := range s.Hosts {
+			b.Hosts = append(b.Hosts, inventory.HostName(h.ValueString()))
+		}
+		out = append(out, inventory.PutBusinessSystem{System: b})
+	}
+	for _, g := range in.standby {
+		out = append(out, inventory.PutStandbyGroup{Group: inventory.StandbyGroup{Name: inventory.GroupName(g.Name.ValueString()),
+			Active: hostNames(g.ActiveHosts), Standby: hostNames(g.StandbyHosts), Tolerate: int(g.Tolerate.ValueInt64()),
+			Takeover: inventory.Takeover(g.Takeover.ValueString())}})
+	}
+	slices.Sort(missing)
+	return out, maintenance, slices.Compact(missing)
+}
+
+func hostNames(in []types.String) []inventory.HostName {
+	out := make([]inventory.HostName, len(in))
+	for i, h := range in {
+		out[i] = inventory.HostName(h.ValueString())
+	}
+	return out
+}
+
+// outOfScope names the clusters the guard leaves out, for a visible warning.
+func outOfScope(estate *inventory.Snapshot, scope []inventory.ClusterName) string {
+	if len(scope) == 0 {
+		return ""
+	}
+	var out []string
+	for _, c := range estate.Clusters() {
+		if !slices.Contains(scope, c.Name) {
+			out = append(out, strconv.Quote(string(c.Name)))
+		}
+	}
+	return strings.Join(out, ", ")
+}
