@@ -33,7 +33,23 @@ provider_installation {
 RC
 export TF_CLI_CONFIG_FILE="$labdir/terraformrc"
 cd "$root/examples/demo"
-terraform plan -input=false -no-color
+echo "# 1. The demo estate as code: the guard checks every single host failure of prod-a and prod-b."
+echo "#    (the whole plan is in .lab/plan-1.txt; here from its summary on)"
+terraform plan -input=false -no-color >"$labdir/plan-1.txt"
+sed -n '/^Plan: /,$p' "$labdir/plan-1.txt"
+echo
+echo "# 2. A proposed change: a maintenance window on esx-a06. The guard refuses it, with the numbers."
+echo "#    (the whole plan is in .lab/plan-2.txt; here its errors)"
+set +e
+terraform plan -input=false -no-color -var proposed_change=true >"$labdir/plan-2.txt" 2>&1
+refused=$?
+set -e
+if [ $refused -eq 0 ]; then
+  echo "demo: the guard should have refused the proposed change" >&2
+  exit 1
+fi
+sed -n '/^Error: /,$p' "$labdir/plan-2.txt"
+echo "# terraform plan exited $refused: the guard refused the change before anything moved"
 
 kill -TERM $lab_pid && wait $lab_pid || true
 trap - EXIT

@@ -9,7 +9,11 @@ terraform {
   }
 }
 
-provider "estate" {}
+provider "estate" {
+  policy {
+    cpu_overcommit = 4 # vCPU : core, for the "configured" basis
+  }
+}
 
 data "estate_topology" "live" {}
 

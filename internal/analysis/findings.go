@@ -30,7 +30,7 @@ func (r Report) Findings(kinds []string) []string {
 	on := func(k string) bool { return slices.Contains(kinds, k) }
 	for _, sc := range r.Scenarios {
 		if (sc.Verdict == Unsafe && on(FindUnsafe)) || (sc.Verdict == Unproven && on(FindUnproven)) {
-			out = append(out, fmt.Sprintf("failure of %s is %s: %s%s", failureName(sc), sc.Verdict, sc.Reason, hitSystems(sc)))
+			out = append(out, fmt.Sprintf("failure of %s is %s: %s%s%s", failureName(sc), sc.Verdict, sc.Reason, shortOf(sc.Shortfalls), hitSystems(sc)))
 		}
 	}
 	for _, t := range r.Standby {
@@ -73,6 +73,23 @@ func (r Report) Findings(kinds []string) []string {
 		}
 	}
 	return out
+}
+
+// shortOf gives the numbers behind a verdict: the first shortfalls.
+func shortOf(sf []Shortfall) string {
+	const shown = 3
+	if len(sf) == 0 {
+		return ""
+	}
+	parts := make([]string, 0, shown)
+	for _, f := range sf[:min(shown, len(sf))] {
+		parts = append(parts, fmt.Sprintf("%s %s: %s requests %d, %d used of %d", f.Host, f.Dimension, f.VM, f.Requested, f.Used, f.Capacity))
+	}
+	more := ""
+	if len(sf) > shown {
+		more = fmt.Sprintf(" (and %d more)", len(sf)-shown)
+	}
+	return " [" + strings.Join(parts, "; ") + more + "]"
 }
 
 // movedThere names the VMs this change moves onto a host, for its finding.

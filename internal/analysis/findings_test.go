@@ -20,8 +20,8 @@ func TestFindings(t *testing.T) {
 	}
 	got := rep.Findings(analysis.FindingKinds)
 	want := []string{
-		`failure of host h1 is unsafe: VM "big" fits on none of its 1 eligible host(s) (business systems: web down)`,
-		`failure of host h2 is unsafe: VM "small" fits on none of its 1 eligible host(s)`,
+		`failure of host h1 is unsafe: VM "big" fits on none of its 1 eligible host(s) [h2 memory: big requests 6144, 4096 used of 8192] (business systems: web down)`,
+		`failure of host h2 is unsafe: VM "small" fits on none of its 1 eligible host(s) [h1 memory: small requests 4096, 6144 used of 8192]`,
 		`cluster "c" does not meet HA admission control (percentage): current failover capacity CPU 99% (configured 50%), memory 37% (configured 50%)`,
 		`business system "web" runs on 1 host(s), needs 2`,
 	}

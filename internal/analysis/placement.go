@@ -18,9 +18,11 @@ func (p Policy) budget() int {
 // assignment maps each VM to place (by index i) to a host id.
 type assignment []int
 
-// greedy is first-fit decreasing with best fit: the largest VMs first, each on
-// the allowed host that keeps a needed business-system spread and leaves the
-// least memory free. When a VM does not fit it returns nil and that VM, with
+// greedy is first-fit decreasing: the largest VMs first, each on the allowed
+// host that keeps a needed business-system spread and then, for a restart,
+// leaves the least memory free (best fit: room stays for the large VMs still
+// to come) or, for an evacuation, the most (worst fit: the load spreads, as
+// DRS balances a cluster). When a VM does not fit it returns nil and that VM, with
 // the search state left at that point to explain the shortfall (undo with
 // the returned function).
 func (p *problem) greedy() (assignment, int, func()) {
@@ -44,7 +46,11 @@ func (p *problem) greedy() (assignment, int, func()) {
 			if !p.fits(i, h) {
 				continue
 			}
-			score := [2]int64{-p.spreadGain(used, i, h), p.free[p.w.slot[h]].Memory - p.demand(p.vms[i], h).Memory}
+			left := p.free[p.w.slot[h]].Memory - p.demand(p.vms[i], h).Memory
+			if p.purpose == evacuation {
+				left = -left // spread, as DRS balances: the host left with the most memory free
+			}
+			score := [2]int64{-p.spreadGain(used, i, h), left}
 			if best < 0 || score[0] < bestScore[0] || (score[0] == bestScore[0] && score[1] < bestScore[1]) {
 				best, bestScore = h, score
 			}

@@ -21,9 +21,10 @@ type Request struct {
 	// Maintenance names hosts planned to enter maintenance: each must be empty
 	// of powered-on VMs, and the report says where they could go.
 	Maintenance []inventory.HostName
-	// Clusters limits the checks to these clusters when set: their host
-	// failures, admission control, host loads, rules and the standby groups
-	// with an active host in them. Business systems are checked whole.
+	// Clusters limits the checks to these clusters (and servers outside any
+	// cluster) when set: their host failures, admission control, host loads,
+	// rules and the standby groups with an active host in them. Business
+	// systems are checked whole.
 	Clusters []inventory.ClusterName
 	// Arrivals names, per host, the VMs this change moves there, so that an
 	// overloaded host's finding names the placements that cause it.

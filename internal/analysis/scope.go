@@ -6,15 +6,16 @@ import (
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 )
 
-// inScope reports whether a failure of these hosts belongs to the clusters
-// checked (all of them when none are named).
+// inScope reports whether a failure of these hosts belongs to the checks:
+// hosts of the named clusters (all of them when none are named) and servers
+// outside any cluster — a scope leaves out other clusters, not declared servers.
 func inScope(s *inventory.Snapshot, clusters []inventory.ClusterName, hosts []inventory.HostName) bool {
 	if len(clusters) == 0 {
 		return true
 	}
 	return slices.ContainsFunc(hosts, func(h inventory.HostName) bool {
 		host, _ := s.Host(h)
-		return slices.Contains(clusters, host.Cluster)
+		return host.Cluster == "" || slices.Contains(clusters, host.Cluster)
 	})
 }
 
@@ -24,7 +25,7 @@ func inScope(s *inventory.Snapshot, clusters []inventory.ClusterName, hosts []in
 func (r *Report) limitTo(s *inventory.Snapshot, clusters []inventory.ClusterName) {
 	r.Scope = slices.Clone(clusters)
 	slices.Sort(r.Scope)
-	in := func(c inventory.ClusterName) bool { return slices.Contains(clusters, c) }
+	in := func(c inventory.ClusterName) bool { return c == "" || slices.Contains(clusters, c) }
 	r.Clusters = slices.DeleteFunc(r.Clusters, func(a Admission) bool { return !in(a.Cluster) })
 	r.Hosts = slices.DeleteFunc(r.Hosts, func(h HostLoad) bool { return !in(h.Cluster) })
 	r.RuleViolations = slices.DeleteFunc(r.RuleViolations, func(v RuleViolation) bool { return !in(v.Cluster) })

@@ -55,7 +55,7 @@ func TestAccGuard(t *testing.T) {
 				// Putting esx-02 into maintenance while it runs web-01 and web-02 fails the plan and says where they could go.
 				Config: provider + guard(`  fail_on = ["maintenance"]
   maintenance_hosts = ["esx-02"]`),
-				ExpectError: wrapped(`host esx-02 enters maintenance with powered-on VMs still on it (vCenter refuses): place them first, for example web-01 → esx-01, web-02 → esx-01`),
+				ExpectError: wrapped(`host esx-02 enters maintenance with powered-on VMs still on it (vCenter refuses): place them first, for example web-01 → esx-03, web-02 → esx-03`),
 			},
 		},
 	})

@@ -107,24 +107,24 @@ func TestAccHostMaintenance(t *testing.T) {
 				Config: provider + esxiHost("esx-02", "  maintenance = true"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(hostRes, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(hostRes, tfjsonpath.New("evacuation"), strMap(map[string]string{"web-02": "esx-01"})),
+					plancheck.ExpectKnownValue(hostRes, tfjsonpath.New("evacuation"), strMap(map[string]string{"web-02": "esx-03"})),
 					plancheck.ExpectKnownValue(hostRes, tfjsonpath.New("vms"), strList()),
 					plancheck.ExpectUnknownValue(hostRes, tfjsonpath.New("cpu_used_mhz")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(hostRes, tfjsonpath.New("maintenance"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(hostRes, tfjsonpath.New("evacuation"), strMap(map[string]string{"web-02": "esx-01"})),
+					statecheck.ExpectKnownValue(hostRes, tfjsonpath.New("evacuation"), strMap(map[string]string{"web-02": "esx-03"})),
 					statecheck.ExpectKnownValue(hostRes, tfjsonpath.New("vms"), strList()),
 					statecheck.ExpectKnownValue(hostRes, tfjsonpath.New("cpu_committed_mhz"), knownvalue.Int64Exact(0)),
 				},
-				Check: resource.ComposeTestCheckFunc(expectLive(l, "web-02", "esx-01"), expectMaintenance(l, "esx-02", true)),
+				Check: resource.ComposeTestCheckFunc(expectLive(l, "web-02", "esx-03"), expectMaintenance(l, "esx-02", true)),
 			},
 			{
 				Config: provider + esxiHost("esx-02", "  maintenance = false"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(hostRes, tfjsonpath.New("maintenance"), knownvalue.Bool(false)),
 					// The record of the last evacuation stays.
-					statecheck.ExpectKnownValue(hostRes, tfjsonpath.New("evacuation"), strMap(map[string]string{"web-02": "esx-01"})),
+					statecheck.ExpectKnownValue(hostRes, tfjsonpath.New("evacuation"), strMap(map[string]string{"web-02": "esx-03"})),
 				},
 				Check: expectMaintenance(l, "esx-02", false),
 			},
@@ -254,8 +254,8 @@ func TestAccHostMaintenanceHalfFailed(t *testing.T) {
 			{
 				PreConfig: func() { l.FailNextTask("RelocateVM_Task", "web-02", &lab.InsufficientResources) },
 				Config:    provider + esxiHost("esx-01", "  maintenance = true"),
-				ExpectError: wrapped(`moving VM "web-02" to host "esx-02": vCenter refused: InsufficientResourcesFault
-Moved: web-01 → esx-02.
+				ExpectError: wrapped(`moving VM "web-02" to host "esx-03": vCenter refused: InsufficientResourcesFault
+Moved: web-01 → esx-03.
 Not moved (still on host "esx-01"): web-02.
 Host "esx-01" is not in maintenance mode; the state records where every VM runs. Run terraform apply again to finish.`),
 			},
@@ -265,25 +265,25 @@ Host "esx-01" is not in maintenance mode; the state records where every VM runs.
 				Check: resource.ComposeTestCheckFunc(
 					resource.TestCheckResourceAttr(hostRes, "maintenance", "false"),
 					resource.TestCheckResourceAttr(hostRes, "evacuation.%", "1"),
-					resource.TestCheckResourceAttr(hostRes, "evacuation.web-01", "esx-02"),
+					resource.TestCheckResourceAttr(hostRes, "evacuation.web-01", "esx-03"),
 					resource.TestCheckResourceAttr(hostRes, "vms.#", "2"),
 					resource.TestCheckResourceAttr(hostRes, "vms.0", "batch-01"),
 					resource.TestCheckResourceAttr(hostRes, "vms.1", "web-02"),
-					expectLive(l, "web-01", "esx-02"), expectLive(l, "web-02", "esx-01"), expectMaintenance(l, "esx-01", false)),
+					expectLive(l, "web-01", "esx-03"), expectLive(l, "web-02", "esx-01"), expectMaintenance(l, "esx-01", false)),
 			},
 			{
 				// Applying again moves what is left and enters maintenance mode.
 				Config: provider + esxiHost("esx-01", "  maintenance = true"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(hostRes, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(hostRes, tfjsonpath.New("evacuation"), strMap(map[string]string{"web-02": "esx-02"})),
+					plancheck.ExpectKnownValue(hostRes, tfjsonpath.New("evacuation"), strMap(map[string]string{"web-02": "esx-03"})),
 					plancheck.ExpectKnownValue(hostRes, tfjsonpath.New("vms"), strList("batch-01")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(hostRes, tfjsonpath.New("maintenance"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(hostRes, tfjsonpath.New("evacuation"), strMap(map[string]string{"web-02": "esx-02"})),
+					statecheck.ExpectKnownValue(hostRes, tfjsonpath.New("evacuation"), strMap(map[string]string{"web-02": "esx-03"})),
 				},
-				Check: resource.ComposeTestCheckFunc(expectLive(l, "web-02", "esx-02"), expectMaintenance(l, "esx-01", true)),
+				Check: resource.ComposeTestCheckFunc(expectLive(l, "web-02", "esx-03"), expectMaintenance(l, "esx-01", true)),
 			},
 		},
 	})
