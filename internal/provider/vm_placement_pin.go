@@ -65,13 +65,12 @@ func pinAttributes() map[string]schema.Attribute {
 		"pin": schema.StringAttribute{Optional: true, Computed: true, Default: stringdefault.StaticString(string(PinNone)),
 			Validators: []validator.String{stringvalidator.OneOf(inventory.Strings(PlacementPins)...)},
 			MarkdownDescription: "What keeps DRS from moving the VM away again: " + list(PlacementPins) + ". Default `none`.\n" +
-				"  - `drs_override` writes a per-VM DRS override in the VM's cluster (`drsVmConfig`) with automation level `" + string(PinLevel) + "`: " +
+				"  - `drs_override` writes a per-VM DRS override in the cluster of the VM's host (`drsVmConfig`; the host must be in a cluster) with automation level `" + string(PinLevel) + "`: " +
 				"DRS no longer moves the VM by itself but still recommends moves for it, so a maintenance evacuation can still be approved; " +
-				"`disabled` would also stop those recommendations and leave the VM out of DRS's initial placement. " +
+				"turning DRS off for the VM (`disabled`) would also stop those recommendations. " +
 				"If the override is changed or removed by hand, the next plan shows `pin` as `none` and apply writes it again. " +
-				"An override the VM already had (someone else's) is replaced, and restored when the pin goes; an existing `" + string(PinLevel) + "` override is left as it is and never removed by this resource.\n" +
-				"  - `none` writes nothing, and removes (restoring what was there before) an override this resource wrote, unless someone has changed it since. Destroying the resource does the same.\n\n" +
-				"The VM's host must be in a cluster for `drs_override`."},
+				"Another override the VM already had is replaced, and restored when the pin goes; a `" + string(PinLevel) + "` override someone else set is left as it is and never removed by this resource.\n" +
+				"  - `none` writes nothing, and removes an override this resource wrote (restoring what the VM had before), unless someone has changed it since. Destroying the resource does the same."},
 		"current_host": schema.StringAttribute{Computed: true,
 			MarkdownDescription: "The host vCenter runs the VM on now. It differs from `host` only when the VM drifted (DRS or a person moved it); the plan then shows it changing back to `host`."},
 		"vcpu": schema.Int64Attribute{Computed: true, PlanModifiers: sameVM,
