@@ -35,6 +35,9 @@ type vmPlacementModel struct {
 	VM      types.String `tfsdk:"vm"`
 	Host    types.String `tfsdk:"host"`
 	Cluster types.String `tfsdk:"cluster"`
+
+	// pin, current_host and what is read about the VM (vm_placement_pin.go)
+	vmPlacementPinModel
 }
 
 func (r *VMPlacementResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -43,9 +46,9 @@ func (r *VMPlacementResource) Metadata(_ context.Context, req resource.MetadataR
 
 func (r *VMPlacementResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Keeps a VM on a host. Apply moves it there with vMotion (`RelocateVM_Task`); when DRS or a person moves it, the next plan shows the drift and apply moves it back. " +
+		MarkdownDescription: "Keeps a VM on a host. Apply moves it there with vMotion (`RelocateVM_Task`); when DRS or a person moves it, the next plan shows the drift (`current_host`) and apply moves it back; `pin` can also keep DRS from moving it. " +
 			"The plan fails if the host is unknown, not connected, in maintenance, a dedicated HA failover host, lacks the VM's datastores, or has no room for the VM's reservations. " +
-			"Destroying the resource leaves the VM where it is.",
+			"Destroying the resource leaves the VM where it is, and removes a DRS override it wrote.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The VM name.",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()}},
@@ -54,6 +57,9 @@ func (r *VMPlacementResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"host":    schema.StringAttribute{Required: true, MarkdownDescription: "Name of the host the VM must run on."},
 			"cluster": schema.StringAttribute{Computed: true, MarkdownDescription: "Cluster of that host."},
 		},
+	}
+	for name, a := range pinAttributes() {
+		resp.Schema.Attributes[name] = a
 	}
 }
 
@@ -103,31 +109,34 @@ func (r *VMPlacementResource) ModifyPlan(ctx context.Context, req resource.Modif
 	}
 	h, _ := topo.Estate.Host(host)
 	plan.ID, plan.Cluster = plan.VM, types.StringValue(string(h.Cluster))
+	if planPin(&plan, topo.Estate, h, &resp.Diagnostics); resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
 func (r *VMPlacementResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	r.apply(ctx, req.Plan, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *VMPlacementResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
+	r.apply(ctx, req.Plan, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 // apply places the VM and records where it runs; nothing is recorded if the move fails.
-func (r *VMPlacementResource) apply(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, diags *diagnostics) {
+func (r *VMPlacementResource) apply(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, private privateData, diags *diagnostics) {
 	var m vmPlacementModel
 	if diags.Append(plan.Get(ctx, &m)...); diags.HasError() {
 		return
 	}
-	r.place(ctx, &m, diags)
+	r.place(ctx, &m, private, diags)
 	if !diags.HasError() {
 		diags.Append(state.Set(ctx, &m)...)
 	}
 }
 
-// place moves the VM if it is elsewhere and records where it runs.
-func (r *VMPlacementResource) place(ctx context.Context, m *vmPlacementModel, diags *diagnostics) {
+// place moves the VM if it is elsewhere, pins it as m.Pin says, and records where it runs.
+func (r *VMPlacementResource) place(ctx context.Context, m *vmPlacementModel, private privateData, diags *diagnostics) {
 	topo, d := r.data.topology(ctx)
 	if diags.Append(d...); d.HasError() {
 		return
@@ -149,7 +158,12 @@ func (r *VMPlacementResource) place(ctx context.Context, m *vmPlacementModel, di
 			return
 		}
 	}
+	if r.applyPin(ctx, m, v, h, private, diags); diags.HasError() {
+		return
+	}
+	planned := m.vmPlacementPinModel
 	r.readInto(ctx, m, diags)
+	keepPlannedReads(m, planned)
 }
 
 func (r *VMPlacementResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -175,12 +189,18 @@ func (r *VMPlacementResource) readInto(ctx context.Context, m *vmPlacementModel,
 		return false
 	}
 	h, _ := topo.Estate.Host(v.Host)
-	m.ID, m.Host, m.Cluster = m.VM, types.StringValue(string(v.Host)), types.StringValue(string(h.Cluster))
+	m.ID, m.Cluster = m.VM, types.StringValue(string(h.Cluster))
+	if m.Host.IsNull() { // imported; otherwise host stays as configured and current_host shows drift
+		m.Host = types.StringValue(string(v.Host))
+	}
+	readPin(m, v)
 	return true
 }
 
-// Delete leaves the VM where it runs: the resource only stops pinning it.
-func (r *VMPlacementResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+// Delete leaves the VM where it runs: the resource only stops pinning it,
+// and removes the DRS override it wrote.
+func (r *VMPlacementResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	r.deletePin(ctx, req, &resp.Diagnostics)
 }
 
 func (r *VMPlacementResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {

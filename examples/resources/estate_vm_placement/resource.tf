@@ -8,4 +8,12 @@ resource "estate_vm_placement" "om_db" {
   }
   vm   = each.key
   host = each.value
+  # A manual DRS override in the VM's cluster: DRS recommends moves but does not
+  # make them, so the databases stay where they are put.
+  pin = "drs_override"
+}
+
+output "om_db_drifted" {
+  # current_host differs from host only when DRS or a person moved the VM.
+  value = [for p in estate_vm_placement.om_db : p.vm if p.current_host != p.host]
 }
