@@ -19,11 +19,11 @@ type Spread struct {
 	Members int `json:"members"`
 }
 
-// Concentrated: several running members, all on one host — a single point of
+// Concentrated reports several running members, all on one host — a single point of
 // failure that placement could avoid (a one-member system cannot).
 func (s Spread) Concentrated() bool { return len(s.Hosts) == 1 && s.Members > 1 }
 
-// Violated: fewer hosts than min_hosts, or concentrated on one host.
+// Violated reports fewer hosts than min_hosts, or concentration on one host.
 func (s Spread) Violated() bool { return !s.SpreadOK || s.Concentrated() }
 
 // BusinessSystemSpread checks every business system.

@@ -127,7 +127,7 @@ func (r *HostResource) Configure(_ context.Context, req resource.ConfigureReques
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ValidateConfig: capacity belongs to declared servers; vCenter reports an ESXi host's.
+// ValidateConfig refuses capacity on an ESXi host: it belongs to declared servers; vCenter reports an ESXi host's.
 func (r *HostResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m hostResourceModel
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &m)...); resp.Diagnostics.HasError() || m.Kind.IsUnknown() {
