@@ -53,6 +53,16 @@ func asWritten(x float64) *big.Rat {
 	return r
 }
 
+// someoneTakesOver: another host of n's domain is available and not failing.
+func (o *rev) someoneTakesOver(n inventory.HostName) bool {
+	for p := range o.domain(n) {
+		if h, _ := o.s.Host(p); p != n && !o.fh[p] && avail(h) {
+			return true
+		}
+	}
+	return false
+}
+
 // exactCap is floor(x × overcommit × (100 − headroom) / 100) in exact arithmetic.
 func exactCap(x int64, over, headroom float64) int64 {
 	r := new(big.Rat).SetInt64(x)
@@ -169,10 +179,11 @@ func newRev(s *inventory.Snapshot, p analysis.Policy, hosts []inventory.HostName
 		}
 		o.free[h.Name] = f
 	}
-	// A failed business-system member server with nothing to take over is down for good.
+	// A failed business-system member server with nothing to take over — no
+	// other available, surviving host in its domain — is down for good.
 	for _, b := range s.BusinessSystems() {
 		for _, n := range b.Hosts {
-			if o.fh[n] && !evacuate && len(o.domain(n)) == 0 && !slices.Contains(o.lost, n) {
+			if o.fh[n] && !evacuate && !o.someoneTakesOver(n) && !slices.Contains(o.lost, n) {
 				o.lost = append(o.lost, n)
 			}
 		}

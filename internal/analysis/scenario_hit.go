@@ -63,14 +63,26 @@ func (w *world) hit(gone []int, failedDS map[int32]bool, sc *Scenario) ([]int, [
 	// server, say) and that nothing takes over leaves its systems down.
 	for _, h := range gone {
 		name := w.hosts[h].Name
-		if systems := w.snap.SystemsOfHost(name); len(systems) > 0 && len(w.restartDomain(h)) == 0 {
-			lost = append(lost, fmt.Sprintf("server %q of business system(s) %s fails and nothing takes over: %s", name, joinNames(systems), w.noRestartReason(h)))
+		if systems := w.snap.SystemsOfHost(name); len(systems) > 0 && !w.survivingPeer(h, gone) {
+			why := w.noRestartReason(h)
+			if why == "" {
+				why = "no other available host of its cluster or standby group survives"
+			}
+			lost = append(lost, fmt.Sprintf("server %q of business system(s) %s fails and nothing takes over: %s", name, joinNames(systems), why))
 		}
 	}
 	slices.Sort(sc.AffectedVMs)
 	slices.SortFunc(sc.StaysDown, func(a, b DownVM) int { return compareStrings(string(a.VM), string(b.VM)) })
 	slices.Sort(lost)
 	return restart, lost, freed
+}
+
+// survivingPeer reports whether a host of h's restart domain that is
+// available and not failing could take over h's role.
+func (w *world) survivingPeer(h int, gone []int) bool {
+	return slices.ContainsFunc(w.restartDomain(h), func(p int) bool {
+		return p != h && !slices.Contains(gone, p) && w.hosts[p].Available()
+	})
 }
 
 // restartDisabled: the VM's effective HA restart priority is "disabled".

@@ -159,3 +159,58 @@ func TestAccGuardValidation(t *testing.T) {
 		},
 	})
 }
+
+// A declared physical server that belongs to a business system takes part in
+// the guard's analysis: alone, its failure leaves the system's database down;
+// with a second server in its failover domain, that one takes over.
+func TestAccGuardDeclaredServerInABusinessSystem(t *testing.T) {
+	_, provider := startLab(t, "small")
+	config := func(servers string) string {
+		return provider + `
+locals {
+  servers = [` + servers + `]
+}
+
+resource "estate_host" "db" {
+  count = length(local.servers)
+
+  name             = local.servers[count.index]
+  kind             = "physical"
+  cpu_cores        = 32
+  cpu_mhz_per_core = 3000
+  memory_mb        = 524288
+  failover_domain  = "erp-db"
+}
+
+resource "estate_business_system" "erp" {
+  name       = "erp"
+  vms        = ["db-01"]
+  hosts      = ["db-phys-01"]
+  depends_on = [estate_host.db]
+}
+
+resource "estate_guard" "this" {
+  hosts            = estate_host.db
+  business_systems = [estate_business_system.erp]
+  clusters         = ["prod", "erp-db"]
+  fail_on          = ["unsafe"]
+}
+`
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config:      config(`"db-phys-01"`),
+				ExpectError: wrapped(`failure of host db-phys-01 is unsafe: server "db-phys-01" of business system(s) erp fails and nothing takes over: no other available host of its cluster or standby group survives (business systems: erp lost_redundancy)`),
+			},
+			{
+				Config: config(`"db-phys-01", "db-phys-02"`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("estate_guard.this", tfjsonpath.New("unsafe"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue("estate_guard.this", tfjsonpath.New("safe"), knownvalue.Int64Exact(5)),
+				},
+			},
+		},
+	})
+}
