@@ -23,6 +23,7 @@ var Commands = map[string]Command{
 	"lab":      Recovering("lab", Lab),
 	"snapshot": Recovering("snapshot", Snapshot),
 	"analyze":  Recovering("analyze", Analyze),
+	"impact":   Recovering("impact", Impact),
 }
 
 // EnvDebug set to 1 makes a subcommand that crashes print the Go stack trace.

@@ -215,7 +215,7 @@ func takeoverDeltas(b, a analysis.Report) []TakeoverDelta {
 
 func admissionDeltas(b, a analysis.Report) []AdmissionDelta {
 	state := func(x analysis.Admission) AdmissionState {
-		return AdmissionState{OK: x.AdmissionOK, Reason: x.Reason, CurrentFailoverCapacity: x.CurrentFailoverCapacity,
+		return AdmissionState{Present: true, OK: x.AdmissionOK, Reason: x.Reason, CurrentFailoverCapacity: x.CurrentFailoverCapacity,
 			CPUFailoverPercent: x.CPUFailoverPercent, MemoryFailoverPercent: x.MemoryFailoverPercent}
 	}
 	was := map[inventory.ClusterName]analysis.Admission{}
@@ -262,10 +262,7 @@ func findings(b, a analysis.Report, failOn []string) []Finding {
 
 func percent(used, capacity int64) float64 {
 	if capacity <= 0 {
-		if used > 0 {
-			return 999.9
-		}
-		return 0
+		return 0 // out of service: no capacity to load
 	}
 	return math.Round(1000*float64(used)/float64(capacity)) / 10
 }
@@ -441,18 +438,25 @@ func systemDeltas(before, after *inventory.Snapshot, b, a analysis.Report, scena
 				worse(StatusFailing)
 			}
 		}
+		// The new failures that hit it, one phrase per state.
+		hitBy := map[analysis.SystemState][]string{}
 		for _, sc := range scenarios {
 			if !sc.New {
 				continue
 			}
 			for _, hit := range sc.AffectedBusinessSystems {
 				if hit.Name == name {
-					d.How = append(d.How, fmt.Sprintf("%s if %s fails (%s, now %s)", strings.ReplaceAll(string(hit.State), "_", " "), failureText(sc.FailedHosts, sc.FailedDatastores), sc.After, "new"))
-					if hit.State == analysis.Down {
-						worse(StatusFailing)
-					} else {
-						worse(StatusDegraded)
-					}
+					hitBy[hit.State] = append(hitBy[hit.State], failureText(sc.FailedHosts, sc.FailedDatastores))
+				}
+			}
+		}
+		for _, st := range []analysis.SystemState{analysis.Down, analysis.LostRedundancy, analysis.Degraded} {
+			if fs := hitBy[st]; len(fs) > 0 {
+				d.How = append(d.How, fmt.Sprintf("%s if %s fails, and that failure is newly not survivable", strings.ReplaceAll(string(st), "_", " "), orList(fs)))
+				if st == analysis.Down {
+					worse(StatusFailing)
+				} else {
+					worse(StatusDegraded)
 				}
 			}
 		}
@@ -573,4 +577,15 @@ func headline(r Report, b, a analysis.Report, moves map[inventory.VMName]invento
 		}
 	}
 	return h
+}
+
+// orList joins "a", "a or b", "a, b or c" (at most five named).
+func orList(items []string) string {
+	if len(items) > 5 {
+		return strings.Join(items[:5], ", ") + fmt.Sprintf(" or one of %d more", len(items)-5)
+	}
+	if len(items) == 1 {
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }

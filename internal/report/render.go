@@ -270,6 +270,9 @@ func hostChange(h HostDelta) string {
 }
 
 func admissionText(a AdmissionState) string {
+	if !a.Present {
+		return "—"
+	}
 	if a.OK {
 		return "ok"
 	}
@@ -347,8 +350,9 @@ func RenderText(w io.Writer, r Report) error {
 	if len(r.Hosts) > 0 {
 		b.WriteString("\nhosts:\n")
 		for _, d := range r.Hosts {
-			fmt.Fprintf(&b, "  %-8s %s (%s): cpu %s%%, memory %s%%, VMs %d → %d %s\n", d.Status, quote(d.Host), clean(d.Cluster),
+			line := fmt.Sprintf("  %-8s %s (%s): cpu %s%%, memory %s%%, VMs %d → %d %s", d.Status, quote(d.Host), clean(orDash(string(d.Cluster))),
 				arrow(d.Before.CPUPercent, d.After.CPUPercent), arrow(d.Before.MemoryPercent, d.After.MemoryPercent), d.Before.VMs, d.After.VMs, clean(hostChangeText(d)))
+			b.WriteString(strings.TrimRight(line, " ") + "\n")
 		}
 	}
 	for _, c := range r.Clusters {
@@ -390,6 +394,9 @@ func RenderText(w io.Writer, r Report) error {
 
 func hostChangeText(h HostDelta) string {
 	var parts []string
+	if !h.Before.Present {
+		parts = append(parts, "declared by this change")
+	}
 	if !h.Before.Maintenance && h.After.Maintenance {
 		parts = append(parts, "enters maintenance")
 	}
@@ -406,6 +413,9 @@ func hostChangeText(h HostDelta) string {
 }
 
 func okText(a AdmissionState) string {
+	if !a.Present {
+		return "absent"
+	}
 	if a.OK {
 		return "ok"
 	}

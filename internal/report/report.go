@@ -157,6 +157,8 @@ type AdmissionDelta struct {
 
 // AdmissionState is admission control at one side.
 type AdmissionState struct {
+	// Present: the cluster exists on this side.
+	Present                 bool   `json:"present"`
 	OK                      bool   `json:"ok"`
 	Reason                  string `json:"reason"`
 	CurrentFailoverCapacity int    `json:"current_failover_capacity"`
