@@ -51,6 +51,34 @@ fi
 sed -n '/^Error: /,$p' "$labdir/plan-2.txt"
 echo "# terraform plan exited $refused: the guard refused the change before anything moved"
 
+echo
+echo "# 3. The review report of a sample change (a migration and a maintenance window): what it does to"
+echo "#    capacity, failover and the business systems, as CI posts it on the pull request."
+review="$labdir/review"
+mkdir -p "$review" && cp "$root/internal/cli/testdata/impact/config/main.tf" "$review/"
+(
+  cd "$review"
+  terraform apply -input=false -no-color -auto-approve >"$labdir/review-baseline.txt"
+  terraform plan -input=false -no-color -var change=true -out review.tfplan >"$labdir/review-plan.txt"
+  terraform show -json review.tfplan >"$labdir/review-plan.json"
+)
+set +e
+# The estate is read live from the lab with the VSPHERE_* variables of lab.env.
+"$provider_bin" impact --plan "$labdir/review-plan.json" --cluster prod-a --cluster prod-b --cluster db-phys >"$labdir/review.md"
+impact=$?
+"$provider_bin" impact --plan "$labdir/review-plan.json" --cluster prod-a --cluster prod-b --cluster db-phys --format text | sed -n '1,2p'
+set -e
+[ $impact -le 2 ] || { echo "demo: impact failed" >&2; exit 1; }
+echo "# impact exited $impact (2: the change is blocked); the comment is in $labdir/review.md"
+mmdc="$root/tools/mermaid/node_modules/.bin/mmdc"
+if [ -x "$mmdc" ] && [ -x /usr/bin/chromium ]; then
+  sed -n '/^```mermaid$/,/^```$/p' "$labdir/review.md" | sed '1d;$d' >"$labdir/review.mmd"
+  PUPPETEER_SKIP_DOWNLOAD=1 "$mmdc" -q -p "$root/tools/mermaid/puppeteer.json" -i "$labdir/review.mmd" -o "$labdir/review.svg" &&
+    echo "# its diagram, rendered by Mermaid: $labdir/review.svg"
+else
+  echo "# (no diagram picture: mermaid-cli needs tools/mermaid (npm ci) and /usr/bin/chromium)"
+fi
+
 kill -TERM $lab_pid && wait $lab_pid || true
 trap - EXIT
 tail -1 "$labdir/lab.out"

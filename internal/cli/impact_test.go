@@ -126,6 +126,9 @@ var mermaidBlock = regexp.MustCompile("(?s)```mermaid\n(.*?)```")
 func TestImpactMermaidRenders(t *testing.T) {
 	tool, missing := mermaidcheck.Find()
 	if missing != "" {
+		if mermaidcheck.Required() {
+			t.Fatal("ESTATE_REQUIRE_MERMAID=1 and " + missing)
+		}
 		t.Skip("not rendering the diagrams with Mermaid: " + missing)
 	}
 	want := map[string][]string{

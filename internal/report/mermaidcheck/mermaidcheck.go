@@ -79,3 +79,7 @@ func (t Tool) Render(ctx context.Context, diagram, out string) ([]byte, error) {
 	}
 	return os.ReadFile(out)
 }
+
+// Required reports whether a missing renderer must fail the test rather than
+// skip it (.ci/run sets ESTATE_REQUIRE_MERMAID=1).
+func Required() bool { return os.Getenv("ESTATE_REQUIRE_MERMAID") == "1" }
