@@ -16,7 +16,7 @@ const (
 	MermaidMaxEdges = 500
 	diagramText     = 40000
 	diagramEdges    = 400
-	diagramVMs      = 60 // VM nodes before VMs are aggregated
+	diagramVMs      = 20 // VM nodes before VMs are aggregated
 )
 
 type node struct {
