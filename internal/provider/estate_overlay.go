@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
+	"github.com/estate-tf/terraform-provider-estate/internal/planned"
 )
 
 // The planned-estate overlay: what a Terraform command declares beyond what
@@ -86,6 +87,5 @@ func (d *providerData) PlannedEstate(ctx context.Context) (*inventory.Snapshot, 
 
 // FailoverDomain is the cluster a failover domain of declared servers becomes in the planned estate.
 func FailoverDomain(name inventory.ClusterName) inventory.Cluster {
-	return inventory.Cluster{Name: name, HA: inventory.HAConfig{Enabled: true,
-		AdmissionControl: inventory.AdmissionControl{Policy: inventory.PolicyDisabled}}}
+	return planned.FailoverDomain(name)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
+	"github.com/estate-tf/terraform-provider-estate/internal/planned"
 )
 
 // The guard's object inputs take the resources themselves: Terraform converts
@@ -139,67 +140,47 @@ func unknownWithin(v attr.Value) bool {
 	return false
 }
 
-// overlay turns the object inputs into changes of the planned estate:
-// declared servers (and their failover domains), hosts entering maintenance
-// with the moves of their evacuation, business systems and standby groups.
-// It returns the hosts entering maintenance and, quoted, the VMs it left out
-// because the estate does not have them.
+// overlay turns the object inputs into changes of the planned estate
+// (internal/planned, shared with the impact command): declared servers (and
+// their failover domains), hosts entering maintenance with the moves of their
+// evacuation, business systems and standby groups. It returns the hosts
+// entering maintenance and, quoted, the VMs it left out because the estate
+// does not have them.
 func (in guardInputs) overlay(live *inventory.Snapshot) ([]inventory.Change, []inventory.HostName, []string) {
-	var out []inventory.Change
-	var maintenance []inventory.HostName
-	var missing []string
-	domains := map[inventory.ClusterName]bool{}
-	for _, h := range in.hosts {
-		name := inventory.HostName(h.Name.ValueString())
-		if kind := inventory.HostKind(h.Kind.ValueString()); kind != "" && kind != inventory.KindESXi {
-			domain := inventory.ClusterName(h.FailoverDomain.ValueString())
-			if _, vcenter := live.Cluster(domain); domain != "" && !vcenter && !domains[domain] {
-				domains[domain] = true
-				out = append(out, inventory.PutCluster{Cluster: FailoverDomain(domain)})
-			}
-			out = append(out, inventory.PutHost{Host: inventory.Host{Name: name, Kind: kind, Cluster: domain, Connection: inventory.Connected,
-				CPUCores: int(h.CPUCores.ValueInt64()), CPUMHzPerCore: h.CPUMHzPerCore.ValueInt64(), MemoryMB: h.MemoryMB.ValueInt64()}})
-			continue
-		}
-		if !h.Maintenance.ValueBool() {
-			continue
-		}
-		for vm, to := range h.Evacuation {
-			if _, ok := live.VM(inventory.VMName(vm)); ok {
-				out = append(out, inventory.MoveVM{VM: inventory.VMName(vm), To: inventory.HostName(to.ValueString())})
-			}
-		}
-		out = append(out, inventory.SetMaintenance{Host: name, On: true})
-		maintenance = append(maintenance, name)
-	}
-	for _, s := range in.systems {
-		b := inventory.BusinessSystem{Name: inventory.SystemName(s.Name.ValueString()), Criticality: inventory.Criticality(s.Criticality.ValueString()),
-			MinHosts: int(s.MinHosts.ValueInt64())}
-		for _, v := range s.VMs {
-			if _, ok := live.VM(inventory.VMName(v.ValueString())); !ok {
-				missing = append(missing, strconv.Quote(clip(v.ValueString())))
-				continue
-			}
-			b.VMs = append(b.VMs, inventory.VMName(v.ValueString()))
-		}
-		for _, h := range s.Hosts {
-			b.Hosts = append(b.Hosts, inventory.HostName(h.ValueString()))
-		}
-		out = append(out, inventory.PutBusinessSystem{System: b})
-	}
-	for _, g := range in.standby {
-		out = append(out, inventory.PutStandbyGroup{Group: inventory.StandbyGroup{Name: inventory.GroupName(g.Name.ValueString()),
-			Active: hostNames(g.ActiveHosts), Standby: hostNames(g.StandbyHosts), Tolerate: int(g.Tolerate.ValueInt64()),
-			Takeover: inventory.Takeover(g.Takeover.ValueString())}})
-	}
-	slices.Sort(missing)
-	return out, maintenance, slices.Compact(missing)
+	r := in.planned().Overlay(live)
+	return r.Changes, r.Maintenance, r.MissingMembers
 }
 
-func hostNames(in []types.String) []inventory.HostName {
-	out := make([]inventory.HostName, len(in))
-	for i, h := range in {
-		out[i] = inventory.HostName(h.ValueString())
+// planned converts the tfsdk values to the plain planned values.
+func (in guardInputs) planned() planned.Inputs {
+	var out planned.Inputs
+	for _, h := range in.hosts {
+		ph := planned.Host{Name: h.Name.ValueString(), Kind: h.Kind.ValueString(), CPUCores: h.CPUCores.ValueInt64(),
+			CPUMHzPerCore: h.CPUMHzPerCore.ValueInt64(), MemoryMB: h.MemoryMB.ValueInt64(), FailoverDomain: h.FailoverDomain.ValueString(),
+			Maintenance: h.Maintenance.ValueBool()}
+		if len(h.Evacuation) > 0 {
+			ph.Evacuation = map[string]string{}
+			for vm, to := range h.Evacuation {
+				ph.Evacuation[vm] = to.ValueString()
+			}
+		}
+		out.Hosts = append(out.Hosts, ph)
+	}
+	for _, s := range in.systems {
+		out.Systems = append(out.Systems, planned.System{Name: s.Name.ValueString(), Criticality: s.Criticality.ValueString(),
+			VMs: stringsOf(s.VMs), Hosts: stringsOf(s.Hosts), MinHosts: s.MinHosts.ValueInt64()})
+	}
+	for _, g := range in.standby {
+		out.Standby = append(out.Standby, planned.Standby{Name: g.Name.ValueString(), ActiveHosts: stringsOf(g.ActiveHosts),
+			StandbyHosts: stringsOf(g.StandbyHosts), Tolerate: g.Tolerate.ValueInt64(), Takeover: g.Takeover.ValueString()})
+	}
+	return out
+}
+
+func stringsOf(in []types.String) []string {
+	out := make([]string, len(in))
+	for i, v := range in {
+		out[i] = v.ValueString()
 	}
 	return out
 }
