@@ -1,72 +1,13 @@
 package cli
 
-import (
-	"fmt"
-	"strconv"
-	"strings"
-	"unicode"
-	"unicode/utf8"
-)
+import "github.com/estate-tf/terraform-provider-estate/internal/safetext"
 
 // Names come from vCenter and from snapshot files, so they may hold anything:
 // a newline that forges a report line, terminal escape sequences, a `|` that
-// breaks a Markdown table. Every human-readable output goes through these.
+// breaks a Markdown table. Every human-readable output goes through these
+// (internal/safetext, shared with the review report).
 
-// clean escapes what must not reach a terminal or a report verbatim: control
-// and other non-printable characters (newline, ESC, bidi overrides) become Go
-// escapes (\n, \x1b, \u202e) and invalid UTF-8 bytes become \xNN.
-func clean(s string) string {
-	if isClean(s) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == ' ' || unicode.IsPrint(r):
-			b.WriteRune(r)
-		default:
-			q := strconv.QuoteRune(r) // '\n', '\x1b', '\u202e'
-			b.WriteString(q[1 : len(q)-1])
-		}
-		i += size
-	}
-	return b.String()
-}
-
-func isClean(s string) bool {
-	for _, r := range s {
-		if r == utf8.RuneError || (r != ' ' && !unicode.IsPrint(r)) {
-			return false
-		}
-	}
-	return true
-}
-
-// quote renders a name in double quotes, escaped as Go does (%q), so a name
-// is always delimited and never contains a raw control character.
-func quote[T ~string](s T) string { return strconv.Quote(string(s)) }
-
-// clip shortens s to at most n bytes (at a rune boundary), marking the cut.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return fmt.Sprintf("%s… (%d bytes in all)", s[:cut], len(s))
-}
-
-// mdEscaper backslash-escapes the characters Markdown (CommonMark and GitHub's
-// tables) would interpret inside a table cell or a paragraph.
-var mdEscaper = strings.NewReplacer(
-	`\`, `\\`, "`", "\\`", `*`, `\*`, `_`, `\_`, `[`, `\[`, `]`, `\]`, `<`, `\<`, `>`, `\>`,
-	`|`, `\|`, `~`, `\~`, `&`, `\&`, `#`, `\#`, `!`, `\!`,
-)
-
-// md renders free text (a name, a reason) for Markdown: cleaned, then escaped.
-func md(s string) string { return mdEscaper.Replace(clean(s)) }
+func clean(s string) string       { return safetext.Clean(s) }
+func quote[T ~string](s T) string { return safetext.Quote(s) }
+func clip(s string, n int) string { return safetext.Clip(s, n) }
+func md(s string) string          { return safetext.MD(s) }

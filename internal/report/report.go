@@ -91,7 +91,7 @@ type Report struct {
 	// Findings are the after findings, one line each; New marks those not found before.
 	Findings []Finding `json:"findings"`
 	// Diagram is the Mermaid text of the affected neighbourhood.
-	Diagram Diagram `json:"diagram"`
+	Diagram Diagram  `json:"diagram"`
 	Notes   []string `json:"notes"`
 }
 
@@ -101,14 +101,14 @@ type Headline struct {
 	// Blocking counts the after findings of the FailOn kinds, by kind.
 	Blocking map[string]int `json:"blocking"`
 	// NewBlocking counts those not found before, by kind.
-	NewBlocking map[string]int `json:"new_blocking"`
+	NewBlocking map[string]int   `json:"new_blocking"`
 	Before      analysis.Summary `json:"before"`
 	After       analysis.Summary `json:"after"`
 	// Counts of what changes.
-	VMsMoved               int `json:"vms_moved"`
-	HostsChanged           int `json:"hosts_changed"`
+	VMsMoved                int `json:"vms_moved"`
+	HostsChanged            int `json:"hosts_changed"`
 	BusinessSystemsAffected int `json:"business_systems_affected"`
-	NewUnsafe              int `json:"new_unsafe"`
+	NewUnsafe               int `json:"new_unsafe"`
 }
 
 // HostState is one host's load at one side of the change.
@@ -157,11 +157,11 @@ type AdmissionDelta struct {
 
 // AdmissionState is admission control at one side.
 type AdmissionState struct {
-	OK                    bool   `json:"ok"`
-	Reason                string `json:"reason"`
-	CurrentFailoverCapacity int  `json:"current_failover_capacity"`
-	CPUFailoverPercent    int    `json:"cpu_failover_percent"`
-	MemoryFailoverPercent int    `json:"memory_failover_percent"`
+	OK                      bool   `json:"ok"`
+	Reason                  string `json:"reason"`
+	CurrentFailoverCapacity int    `json:"current_failover_capacity"`
+	CPUFailoverPercent      int    `json:"cpu_failover_percent"`
+	MemoryFailoverPercent   int    `json:"memory_failover_percent"`
 }
 
 // ScenarioDelta is an N-k failure scenario whose verdict changes or that is
@@ -172,9 +172,9 @@ type ScenarioDelta struct {
 	Before           analysis.Verdict          `json:"before"`
 	After            analysis.Verdict          `json:"after"`
 	// New: not safe after, and safe (or absent) before.
-	New     bool                    `json:"new"`
-	Reason  string                  `json:"reason"`
-	Shortfalls []analysis.Shortfall `json:"shortfalls"`
+	New                     bool                    `json:"new"`
+	Reason                  string                  `json:"reason"`
+	Shortfalls              []analysis.Shortfall    `json:"shortfalls"`
 	AffectedBusinessSystems []analysis.SystemImpact `json:"affected_business_systems"`
 }
 
