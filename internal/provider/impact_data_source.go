@@ -182,7 +182,7 @@ func (d *ImpactDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 
 			"verdict": computedString("The worst verdict of the evacuation, the named failure and the `tolerate` scenarios: `safe` (a placement exists and was checked), " +
 				"`unsafe` (proven: VMs stay down or do not fit) or `unproven` (neither found nor ruled out)."),
-			"reason": computedString("Why, one part per check: `maintenance of host …: …`, `failure of host … and datastore …: …`, and the counts of the `tolerate` scenarios."),
+			"reason":       computedString("Why, one part per check: `maintenance of host …: …`, `failure of host … and datastore …: …`, and the counts of the `tolerate` scenarios."),
 			"affected_vms": computedStrings("Powered-on VMs the named failure takes down (before any restart), sorted. Empty when no failure is named."),
 			"affected_business_systems": listOf(impactSystemAttributes(),
 				"Business systems the named failure hits, by name, each with its criticality and state."),
