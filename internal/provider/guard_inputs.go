@@ -67,18 +67,25 @@ type guardInputs struct {
 }
 
 func (m guardModel) inputs(ctx context.Context, diags *diagnostics) guardInputs {
-	var in guardInputs
-	if !m.Hosts.IsNull() {
-		diags.Append(m.Hosts.ElementsAs(ctx, &in.hosts, false)...)
-	}
-	if !m.BusinessSystems.IsNull() {
-		diags.Append(m.BusinessSystems.ElementsAs(ctx, &in.systems, false)...)
-	}
-	if !m.StandbyGroups.IsNull() {
-		diags.Append(m.StandbyGroups.ElementsAs(ctx, &in.standby, false)...)
-	}
+	in := decodeInputs(ctx, m.Hosts, m.BusinessSystems, m.StandbyGroups, diags)
 	for _, c := range m.Clusters {
 		in.clusters = append(in.clusters, inventory.ClusterName(c.ValueString()))
+	}
+	return in
+}
+
+// decodeInputs decodes the object inputs that estate_guard and estate_impact
+// share: `hosts`, `business_systems` and `standby_groups`.
+func decodeInputs(ctx context.Context, hosts, systems, standby types.List, diags *diagnostics) guardInputs {
+	var in guardInputs
+	if !hosts.IsNull() {
+		diags.Append(hosts.ElementsAs(ctx, &in.hosts, false)...)
+	}
+	if !systems.IsNull() {
+		diags.Append(systems.ElementsAs(ctx, &in.systems, false)...)
+	}
+	if !standby.IsNull() {
+		diags.Append(standby.ElementsAs(ctx, &in.standby, false)...)
 	}
 	return in
 }

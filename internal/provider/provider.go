@@ -216,5 +216,5 @@ func (p *EstateProvider) Resources(_ context.Context) []func() resource.Resource
 }
 
 func (p *EstateProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewTopologyDataSource}
+	return []func() datasource.DataSource{NewTopologyDataSource, NewImpactDataSource}
 }

@@ -161,6 +161,27 @@ func findCategory(ctx context.Context, m *tags.Manager, name string) (string, er
 // ensureCategory returns the category's id, creating it when missing. An
 // existing category must allow several tags per object and apply to hosts and VMs.
 func ensureCategory(ctx context.Context, m *tags.Manager, name string) (string, error) {
+	id, err := existingCategory(ctx, m, name)
+	if id != "" || err != nil {
+		return id, err
+	}
+	id, err = m.CreateCategory(ctx, &tags.Category{Name: name, Cardinality: "MULTIPLE",
+		Description: "Business systems managed by the estate Terraform provider", AssociableTypes: TagAssociableTypes})
+	if err != nil {
+		// Terraform creates resources in parallel: another business system of
+		// the same apply may have created the category since it was looked up.
+		if again, _ := existingCategory(ctx, m, name); again != "" {
+			return again, nil
+		}
+		return "", fmt.Errorf("creating tag category %q: %w", name, err)
+	}
+	return id, nil
+}
+
+// existingCategory returns the id of the category with this name, or "" when
+// there is none; an existing category must allow several tags per object and
+// apply to hosts and VMs.
+func existingCategory(ctx context.Context, m *tags.Manager, name string) (string, error) {
 	all, err := m.GetCategories(ctx)
 	if err != nil {
 		return "", fmt.Errorf("tag category %q: %w", name, err)
@@ -179,12 +200,7 @@ func ensureCategory(ctx context.Context, m *tags.Manager, name string) (string, 
 		}
 		return cat.ID, nil
 	}
-	id, err := m.CreateCategory(ctx, &tags.Category{Name: name, Cardinality: "MULTIPLE",
-		Description: "Business systems managed by the estate Terraform provider", AssociableTypes: TagAssociableTypes})
-	if err != nil {
-		return "", fmt.Errorf("creating tag category %q: %w", name, err)
-	}
-	return id, nil
+	return "", nil
 }
 
 // findTag returns the category's tag with this name, or nil.
