@@ -53,7 +53,7 @@ type Client struct {
 	roundTrips atomic.Int64
 	callsMu    sync.Mutex
 	calls      map[string]int64 // SOAP calls by method, for tests that count what an apply costs
-	session    *sessionFile // the locked file of this session, when SessionDir is set
+	session    *sessionFile     // the locked file of this session, when SessionDir is set
 	reused     bool
 }
 
