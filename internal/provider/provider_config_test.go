@@ -86,6 +86,14 @@ func TestAccProviderConfigErrors(t *testing.T) {
   api_timeout = "10ms"
 }`, nil,
 			wrapped(`api_timeout = "10ms" is out of range: use a duration from 1s to 24h (default 5m)`)},
+		{"max_vmotions_per_host above vSphere's host limit", `provider "estate" {
+  max_vmotions_per_host = 9
+}`, nil,
+			wrapped(`Attribute max_vmotions_per_host value must be between 1 and 8, got: 9`)},
+		{"max_vmotions_per_host zero", `provider "estate" {
+  max_vmotions_per_host = 0
+}`, nil,
+			wrapped(`Attribute max_vmotions_per_host value must be between 1 and 8, got: 0`)},
 		{"bad api timeout in the environment", `provider "estate" {}`,
 			map[string]string{"VSPHERE_SERVER": l.Server(), "VSPHERE_USER": "u", "VSPHERE_PASSWORD": "p", "VSPHERE_API_TIMEOUT": "soon"},
 			wrapped(`VSPHERE_API_TIMEOUT = "soon" is not a duration`)},
