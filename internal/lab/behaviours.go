@@ -1,6 +1,8 @@
 package lab
 
 import (
+	"time"
+
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25/methods"
 	"github.com/vmware/govmomi/vim25/mo"
@@ -19,14 +21,27 @@ import (
 //   - RelocateVM_Task / MigrateVM_Task: refuse a target host that is not
 //     connected or is in maintenance (vCenter fails the vMotion), and keep
 //     HostSystem.vm consistent (the simulator leaves the VM listed on its old host).
+//   - RelocateVM_Task / MigrateVM_Task of a powered-on VM: refuse a target
+//     whose committed reservations plus the VM's exceed its capacity
+//     (InsufficientResourcesFault), as vCenter's admission control does; hold
+//     the VM's reservations on both hosts while it moves, and record the
+//     hosts' peaks (instrument.go).
+//   - WaitForUpdatesEx: no change, but the lab remembers the property
+//     collectors that long-poll so Close can cancel their waits.
 //   - EnterMaintenanceMode_Task: refuse while powered-on VMs remain on the host,
 //     as vCenter does without DRS evacuation.
 //   - ReconfigureComputeResource_Task: persist HA admission control, host
 //     monitoring, the default VM settings, the HA advanced options and the
 //     DRS settings the simulator drops silently (persist.go).
-func installBehaviours(reg *simulator.Registry, faults *taskFaults) {
+func installBehaviours(reg *simulator.Registry, faults *taskFaults, g *ledger, polls *longPolls) {
 	reg.Handler = func(ctx *simulator.Context, m *simulator.Method) (mo.Reference, types.BaseMethodFault) {
-		w := wrapper(ctx, m, faults)
+		if m.Name == "WaitForUpdatesEx" && ctx.Session != nil {
+			if pc, ok := ctx.Session.Get(m.This).(*simulator.PropertyCollector); ok {
+				polls.add(pc)
+			}
+			return nil, nil
+		}
+		w := wrapper(ctx, m, faults, g)
 		if w != nil && ctx.Session != nil {
 			ctx.Session.Registry.Put(w)
 		}
@@ -41,7 +56,7 @@ func release(ctx *simulator.Context, ref types.ManagedObjectReference) {
 	}
 }
 
-func wrapper(ctx *simulator.Context, m *simulator.Method, faults *taskFaults) mo.Reference {
+func wrapper(ctx *simulator.Context, m *simulator.Method, faults *taskFaults, g *ledger) mo.Reference {
 	obj := ctx.Map.Get(m.This)
 	if e, ok := obj.(mo.Entity); ok {
 		if fault := faults.take(m.Name, e); fault != nil {
@@ -51,7 +66,7 @@ func wrapper(ctx *simulator.Context, m *simulator.Method, faults *taskFaults) mo
 	switch obj := obj.(type) {
 	case *simulator.VirtualMachine:
 		if m.Name == "MigrateVM_Task" || m.Name == "RelocateVM_Task" {
-			return &labVM{obj}
+			return &labVM{obj, g}
 		}
 	case *simulator.HostSystem:
 		if m.Name == "EnterMaintenanceMode_Task" {
@@ -65,7 +80,10 @@ func wrapper(ctx *simulator.Context, m *simulator.Method, faults *taskFaults) mo
 	return nil
 }
 
-type labVM struct{ *simulator.VirtualMachine }
+type labVM struct {
+	*simulator.VirtualMachine
+	ledger *ledger
+}
 
 func (vm *labVM) MigrateVMTask(ctx *simulator.Context, req *types.MigrateVM_Task) soap.HasFault {
 	release(ctx, vm.Self)
@@ -94,6 +112,16 @@ func (vm *labVM) relocate(ctx *simulator.Context, spec types.VirtualMachineReloc
 			target = h
 		}
 		source := *vm.Runtime.Host
+		if target != nil {
+			done, fault := vm.ledger.admit(vm.VirtualMachine, target)
+			if fault != nil {
+				return nil, fault
+			}
+			defer done()
+			if d := vm.ledger.vmotionDuration(); d > 0 {
+				time.Sleep(d)
+			}
+		}
 		res := vm.VirtualMachine.RelocateVMTask(ctx, &types.RelocateVM_Task{This: vm.Self, Spec: spec}).(*methods.RelocateVM_TaskBody).Res
 		inner := ctx.Map.Get(res.Returnval).(*simulator.Task)
 		inner.Wait()

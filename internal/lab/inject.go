@@ -176,6 +176,7 @@ func (l *Lab) SetVMMemoryReservation(name inventory.VMName, reservationMB int64)
 	l.model.Service.Context.WithLock(vm, func() {
 		vm.Config.MemoryAllocation.Reservation = types.NewInt64(reservationMB)
 	})
+	l.ledger.sample()
 	return nil
 }
 
@@ -212,5 +213,6 @@ func (l *Lab) DeleteVM(ctx context.Context, name inventory.VMName) error {
 		return fmt.Errorf("deleting VM %q: %w", name, err)
 	}
 	delete(l.dc.vms, name)
+	l.ledger.sample()
 	return nil
 }

@@ -12,6 +12,8 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"sync"
+	"time"
 
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25"
@@ -46,13 +48,16 @@ type Lab struct {
 	Password   string
 	Datacenter string
 
-	model   *simulator.Model
-	server  *simulator.Server
-	client  *vim25.Client // in-process, for seeding and injection
-	dc      *seeded
-	faults  taskFaults
-	tempDir string // removed on Close when the lab made it
-	dataDir string // the datastores' files
+	model     *simulator.Model
+	server    *simulator.Server
+	client    *vim25.Client // in-process, for seeding and injection
+	dc        *seeded
+	faults    taskFaults
+	ledger    *ledger   // vMotions in flight and the hosts' peaks (instrument.go)
+	polls     longPolls // property collectors that long-poll, cancelled by Close
+	closeOnce sync.Once
+	tempDir   string // removed on Close when the lab made it
+	dataDir   string // the datastores' files
 }
 
 // Start seeds a simulator from the snapshot and serves it over HTTPS.
@@ -109,7 +114,8 @@ func (l *Lab) start(ctx context.Context, snap *inventory.Snapshot, opts Options)
 	if l.dc, err = seed(ctx, l.client, l.model.Map(), snap, opts.Datacenter, l.dataDir); err != nil {
 		return fmt.Errorf("seeding lab: %w", err)
 	}
-	installBehaviours(l.model.Map(), &l.faults)
+	l.ledger = newLedger(l.model.Map())
+	installBehaviours(l.model.Map(), &l.faults, l.ledger, &l.polls)
 	if err := configureClusters(ctx, l.client, snap, l.dc); err != nil {
 		return fmt.Errorf("seeding lab: %w", err)
 	}
@@ -128,6 +134,7 @@ func (l *Lab) start(ctx context.Context, snap *inventory.Snapshot, opts Options)
 	if err := l.seedTags(ctx, snap); err != nil {
 		return fmt.Errorf("seeding lab tags: %w", err)
 	}
+	l.ResetPeaks()
 	return nil
 }
 
@@ -191,10 +198,40 @@ func (l *Lab) Env() map[string]string {
 	}
 }
 
-// Close stops the server and removes what the lab wrote.
-func (l *Lab) Close() {
+// closeWait bounds how long Close waits for requests in progress to finish.
+const closeWait = 5 * time.Second
+
+// Close stops the server and removes what the lab wrote. It returns promptly
+// even while clients hold long polls (WaitForUpdatesEx) open: the server's
+// Close waits for every request in progress, and the simulator's wait loop
+// ignores the request's context, so Close cancels the waits (as
+// CancelWaitForUpdates does) until the server is down, and after closeWait
+// closes the clients' connections and stops waiting.
+func (l *Lab) Close() { l.closeOnce.Do(l.close) }
+
+func (l *Lab) close() {
 	if l.server != nil {
-		l.server.Close()
+		closed := make(chan struct{})
+		go func() {
+			l.server.Close()
+			close(closed)
+		}()
+		tick := time.NewTicker(20 * time.Millisecond)
+		deadline := time.NewTimer(closeWait)
+	wait:
+		for {
+			l.polls.cancelAll()
+			select {
+			case <-closed:
+				break wait
+			case <-tick.C:
+			case <-deadline.C:
+				l.server.CloseClientConnections()
+				break wait
+			}
+		}
+		tick.Stop()
+		deadline.Stop()
 	}
 	if l.model != nil {
 		l.model.Remove()
