@@ -45,6 +45,11 @@ func Lab(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, err)
 		}
 	}
+	// Registered before the lab starts: a SIGTERM sent once lab.env exists must stop the lab, not kill it
+	// with the files it wrote left behind.
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(stop)
 	l, err := lab.Start(context.Background(), snap, lab.Options{Listen: *listen, Dir: *dir})
 	if err != nil {
 		return fail(stderr, err)
@@ -66,13 +71,12 @@ func Lab(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "# estate lab: vCenter simulator at %s (%d ESXi hosts; %d declared servers are not vCenter objects)\n# Connect with:\n%s# Ctrl-C stops the lab.\n",
 		l.URL, esxi, len(snap.Hosts())-esxi, env)
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 	<-stop
 	// Sessions still open now were leaked by a client: the provider logs out when Terraform stops it.
 	if n, err := l.Sessions(); err == nil {
 		fmt.Fprintf(stdout, "# lab stopped; vCenter sessions left open by clients: %d\n", n)
 	}
+	// Close (deferred) returns within seconds even while clients hold long polls open (lab.Close).
 	log.Info("lab stopped")
 	return ExitOK
 }
