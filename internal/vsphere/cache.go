@@ -3,9 +3,12 @@ package vsphere
 import (
 	"context"
 	"sync"
+
+	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 )
 
-// Cache holds one topology read per datacenter filter. The provider makes one
+// Cache holds one topology read per datacenter filter, kept up to date by the
+// provider's own vMotions (Moved). The provider makes one
 // per configured provider instance, which Terraform creates once per command:
 // every resource and data source of a plan reads the same snapshot, so the
 // vCenter round trips of a plan do not grow with the number of resources.
@@ -36,6 +39,27 @@ func (c *Cache) Topology(ctx context.Context, datacenter string) (*Topology, err
 	}
 	c.topo[datacenter] = t
 	return t, nil
+}
+
+// Moved records a vMotion that vCenter completed: every cached read gets the
+// VM on its new host through the estate's overlay (inventory.MoveVM), instead
+// of being discarded and read again, so an apply of N moves costs one full read
+// and the moves' own calls. A read the overlay cannot apply to (the VM or the
+// host is not in it, as with a datacenter filter) is dropped and read afresh
+// on next use.
+func (c *Cache) Moved(vm inventory.VMName, to inventory.HostName) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for dc, t := range c.topo {
+		after, err := t.Estate.With(inventory.MoveVM{VM: vm, To: to})
+		if err != nil {
+			delete(c.topo, dc)
+			continue
+		}
+		moved := *t
+		moved.Estate = after
+		c.topo[dc] = &moved
+	}
 }
 
 // Invalidate drops the cached reads; writes call it so the next read is fresh.

@@ -51,6 +51,8 @@ type Client struct {
 	rest       *rest.Client
 	keepalive  *keepalive.HandlerSOAP
 	roundTrips atomic.Int64
+	callsMu    sync.Mutex
+	calls      map[string]int64 // SOAP calls by method, for tests that count what an apply costs
 	session    *sessionFile // the locked file of this session, when SessionDir is set
 	reused     bool
 }
@@ -59,12 +61,29 @@ type Client struct {
 // read costs a constant number of round trips.
 type countingRoundTripper struct {
 	soap.RoundTripper
-	n *atomic.Int64
+	c *Client
 }
 
 func (c countingRoundTripper) RoundTrip(ctx context.Context, req, res soap.HasFault) error {
-	c.n.Add(1)
+	c.c.roundTrips.Add(1)
+	c.c.callsMu.Lock()
+	if c.c.calls == nil {
+		c.c.calls = map[string]int64{}
+	}
+	c.c.calls[methodName(req)]++
+	c.c.callsMu.Unlock()
 	return c.RoundTripper.RoundTrip(ctx, req, res)
+}
+
+// Calls returns the number of SOAP calls made through this client, by method.
+func (c *Client) Calls() map[string]int64 {
+	c.callsMu.Lock()
+	defer c.callsMu.Unlock()
+	out := make(map[string]int64, len(c.calls))
+	for k, v := range c.calls {
+		out[k] = v
+	}
+	return out
 }
 
 // Connect logs in to vCenter. Errors name the server and say what to fix;
@@ -113,7 +132,7 @@ func Connect(ctx context.Context, cfg Config) (*Client, error) {
 	}
 	// The keep-alive handler starts its ticker when it sees the Login go through
 	// it, and stops it at Logout, so it wraps the client before logging in.
-	c.keepalive = keepalive.NewHandlerSOAP(countingRoundTripper{RoundTripper: rt, n: &c.roundTrips}, 5*time.Minute, nil)
+	c.keepalive = keepalive.NewHandlerSOAP(countingRoundTripper{RoundTripper: rt, c: c}, 5*time.Minute, nil)
 	vc.RoundTripper = c.keepalive
 	if cfg.SessionDir != "" {
 		if c.session = reuseSession(ctx, cfg, u, sc, vc); c.session != nil {
