@@ -17,9 +17,15 @@ type Problem struct {
 // placement resource checks its own change at plan time: the VM and the host
 // exist; the placement rule's static checkers allow the host (connected, not
 // in maintenance, not a dedicated HA failover host, mounts the VM's
-// datastores, no required VM-Host rule forbids it); and the host has room for
-// the VM under the policy. Keeping a VM where it runs is not a change and is
-// not checked. Every problem is reported, not the first.
+// datastores, no required VM-Host rule forbids it); and the VM is not larger
+// than the whole host under the policy. Keeping a VM where it runs is not a
+// change and is not checked. Every problem is reported, not the first.
+//
+// A per-resource check fails only what is wrong whatever the other planned
+// changes are. Whether the host has room *now* depends on them (a swap of two
+// VMs between two nearly full hosts fits before and after, not alone), so it
+// is a warning (MoveRoomWarnings); the joint verdict is the guard's and the
+// set resource's, and at apply the moves wait for each other.
 func CheckMove(s *inventory.Snapshot, p Policy, vm inventory.VMName, host inventory.HostName) []Problem {
 	v, ok := s.VM(vm)
 	if !ok {
@@ -43,9 +49,33 @@ func CheckMove(s *inventory.Snapshot, p Policy, vm inventory.VMName, host invent
 	if v.Host != host && v.PoweredOn() && h.Available() {
 		used := loadOf(s, p, h)
 		need := p.Demand(v, h)
-		for _, d := range need.exceeds(used.Free()) {
-			add("host %q has no room for VM %q: %s requested %d, used %d of %d", host, vm, d, need.get(d), used.Used.get(d), used.Capacity.get(d))
+		for _, d := range need.exceeds(used.Capacity) {
+			add("host %q has no room for VM %q: %s requested %d, used %d of %d: more than the whole host holds, whatever else moves", host, vm, d, need.get(d), used.Used.get(d), used.Capacity.get(d))
 		}
+	}
+	return out
+}
+
+// MoveRoomWarnings says, with the numbers, when the host has no room for the
+// VM now but would have if other VMs left it: the move can go ahead only
+// together with planned changes that free the room (the guard checks them
+// together; at apply the move waits for them). Empty when the VM fits now, or
+// when CheckMove already refuses it.
+func MoveRoomWarnings(s *inventory.Snapshot, p Policy, vm inventory.VMName, host inventory.HostName) []string {
+	v, ok := s.VM(vm)
+	h, hok := s.Host(host)
+	if !ok || !hok || v.Host == host || !v.PoweredOn() || !h.Available() {
+		return nil
+	}
+	used := loadOf(s, p, h)
+	need := p.Demand(v, h)
+	if len(need.exceeds(used.Capacity)) > 0 {
+		return nil
+	}
+	var out []string
+	for _, d := range need.exceeds(used.Free()) {
+		out = append(out, fmt.Sprintf("host %q has no room for VM %q now: %s requested %d, used %d of %d. The move fits only if other planned changes free %d first: the guard checks the planned changes together, and apply moves the VM once moves of this apply have freed the room",
+			host, vm, d, need.get(d), used.Used.get(d), used.Capacity.get(d), satSub(satAdd(need.get(d), used.Used.get(d)), used.Capacity.get(d))))
 	}
 	return out
 }

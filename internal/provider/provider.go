@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -43,7 +44,17 @@ type providerModel struct {
 	Policy             *policyModel `tfsdk:"policy"`
 	// BusinessSystemTagCategory: see businessSystemTagCategoryAttribute.
 	BusinessSystemTagCategory types.String `tfsdk:"business_system_tag_category"`
+	MaxVMotionsPerHost        types.Int64  `tfsdk:"max_vmotions_per_host"`
 }
+
+// DefaultMaxVMotionsPerHost is vSphere's limit of concurrent vMotions per host
+// on a 1 GbE vMotion network ("vCenter Server and Host Management", Limits on
+// Simultaneous Migrations: network limits 4 on 1GigE, 8 on 10GigE; the host
+// limit is 8). 4 is right for any network; a 10 GbE network may set 8.
+const DefaultMaxVMotionsPerHost = 4
+
+// MaxMaxVMotionsPerHost is vSphere's host limit: no host runs more than 8 vMotions at once.
+const MaxMaxVMotionsPerHost = 8
 
 // Environment variables the provider reads, the same ones the vsphere provider uses.
 const (
@@ -83,6 +94,11 @@ func (p *EstateProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"A call that takes longer fails the command with an error naming the server and what timed out, instead of hanging it. The TCP connect and the TLS handshake get at most `30s` of it. " +
 					"Defaults to `" + EnvAPITimeout + "`, else `5m`."},
 			"business_system_tag_category": businessSystemTagCategoryAttribute(),
+			"max_vmotions_per_host": schema.Int64Attribute{Optional: true,
+				Validators: []validator.Int64{int64validator.Between(1, MaxMaxVMotionsPerHost)},
+				MarkdownDescription: "How many vMotions a host may take part in at once, as source or target, when this provider moves VMs: from `1` to `8`. " +
+					"Defaults to `4`, vSphere's limit per host on a 1 GbE vMotion network; set `8` on a 10 GbE network (vSphere: *vCenter Server and Host Management*, \"Limits on Simultaneous Migrations\": 4 concurrent vMotions per host on 1GigE, 8 on 10GigE, and never more than 8 per host). " +
+					"The moves of separate `estate_vm_placement` resources of one apply keep to it."},
 		},
 		Blocks: map[string]schema.Block{"policy": policyBlock()},
 	}
@@ -94,7 +110,7 @@ func (p *EstateProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if anyUnknown(m.Server, m.User, m.Password, m.CAFile, m.Datacenter, m.APITimeout, m.BusinessSystemTagCategory) || m.AllowUnverifiedSSL.IsUnknown() {
+	if anyUnknown(m.Server, m.User, m.Password, m.CAFile, m.Datacenter, m.APITimeout, m.BusinessSystemTagCategory) || m.AllowUnverifiedSSL.IsUnknown() || m.MaxVMotionsPerHost.IsUnknown() {
 		// Values from resources not yet created: the provider is configured again once they are known.
 		return
 	}
@@ -110,8 +126,19 @@ func (p *EstateProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 	tflog.Debug(ctx, "connected to vCenter", map[string]any{"user": cfg.User})
+	maxVMotions := DefaultMaxVMotionsPerHost
+	if !m.MaxVMotionsPerHost.IsNull() {
+		maxVMotions = int(m.MaxVMotionsPerHost.ValueInt64())
+	}
+	moveTimeout := cfg.Timeout
+	if moveTimeout == 0 {
+		moveTimeout = vsphere.DefaultTimeout
+	}
 	data := &providerData{cache: vsphere.NewCache(client), datacenter: datacenter, policy: m.Policy.resolve(),
-		tagCategory: businessSystemTagCategory(m.BusinessSystemTagCategory)}
+		tagCategory:        businessSystemTagCategory(m.BusinessSystemTagCategory),
+		maxVMotionsPerHost: maxVMotions,
+		// A move waits for room at most api_timeout, as long as any one call to vCenter may take.
+		moves: newMoveCoordinator(maxVMotions, moveTimeout)}
 	resp.DataSourceData = data
 	resp.ResourceData = data
 }

@@ -25,6 +25,22 @@ type providerData struct {
 	overlay plannedOverlay
 	// tagCategory is the vSphere tag category of business systems.
 	tagCategory string
+	// maxVMotionsPerHost is max_vmotions_per_host: how many vMotions a host
+	// takes part in at once (as source or target). The move coordinator and
+	// the estate_migration set resource (its waves) keep to it.
+	maxVMotionsPerHost int
+	// moves coordinates the vMotions of this command's placements (move_coordinator.go).
+	moves *moveCoordinator
+}
+
+// estate is the live estate as this command knows it now: the cached read,
+// kept up to date by the command's own moves.
+func (d *providerData) estate(ctx context.Context) (*inventory.Snapshot, error) {
+	t, err := d.cache.Topology(ctx, d.datacenter)
+	if err != nil {
+		return nil, err
+	}
+	return t.Estate, nil
 }
 
 // topology reads (once per command) the live estate.

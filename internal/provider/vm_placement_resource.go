@@ -47,7 +47,9 @@ func (r *VMPlacementResource) Metadata(_ context.Context, req resource.MetadataR
 func (r *VMPlacementResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Keeps a VM on a host. Apply moves it there with vMotion (`RelocateVM_Task`); when DRS or a person moves it, the next plan shows the drift (`current_host`) and apply moves it back; `pin` can also keep DRS from moving it. " +
-			"The plan fails if the host is unknown, not connected, in maintenance, a dedicated HA failover host, lacks the VM's datastores, or has no room for the VM's reservations. " +
+			"The plan fails if the host is unknown, not connected, in maintenance, a dedicated HA failover host, lacks the VM's datastores, or is smaller than the VM's reservations; " +
+			"a host with no room *now* is a warning with the numbers, since other planned moves may free it (the `estate_guard` checks the planned changes together). " +
+			"In one apply, the moves of separate placements coordinate: a move whose host has no room yet waits (up to `api_timeout`) for the moves that free it, no host takes part in more than `max_vmotions_per_host` vMotions at once, and moves that wait for each other in a cycle fail naming the VMs (use one `estate_migration` resource for those). " +
 			"Destroying the resource leaves the VM where it is, and removes a DRS override it wrote.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{Computed: true, MarkdownDescription: "The VM name.",
@@ -100,6 +102,9 @@ func (r *VMPlacementResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	for _, w := range analysis.MoveRoomWarnings(topo.Estate, policy.Policy, vm, host) {
+		resp.Diagnostics.AddAttributeWarning(path.Root("host"), "No room for the VM on the host now", w)
+	}
 	if v, _ := topo.Estate.VM(vm); v.Host != host {
 		if after, err := topo.Estate.With(inventory.MoveVM{VM: vm, To: host}); err == nil {
 			for _, w := range analysis.LoadedAbove(after, policy.Policy, policy.WarnAbovePercent, []inventory.HostName{host}) {
@@ -144,17 +149,14 @@ func (r *VMPlacementResource) place(ctx context.Context, m *vmPlacementModel, pr
 	vm, host := inventory.VMName(m.VM.ValueString()), inventory.HostName(m.Host.ValueString())
 	v, vmOK := topo.Estate.VM(vm)
 	h, hostOK := topo.Estate.Host(host)
-	if !vmOK || !hostOK {
+	ok := vmOK && hostOK
+	if !ok {
 		// ModifyPlan checked both against this read; they vanished since.
 		diags.AddError("Cannot move the VM", fmt.Sprintf("vCenter no longer has VM %q or host %q", vm, host))
 		return
 	}
 	if v.Host != host {
-		// Addressed by managed object id: a name may repeat across folders and datacenters.
-		err := r.data.cache.Client().MoveVM(ctx, v, h)
-		r.data.cache.Invalidate()
-		if err != nil {
-			diags.AddError("Cannot move the VM", err.Error())
+		if v, h, ok = r.move(ctx, vm, host, diags); !ok {
 			return
 		}
 	}
@@ -164,6 +166,33 @@ func (r *VMPlacementResource) place(ctx context.Context, m *vmPlacementModel, pr
 	planned := m.vmPlacementPinModel
 	r.readInto(ctx, m, diags)
 	keepPlannedReads(m, planned)
+}
+
+// move vMotions the VM once the apply's coordinator admits it (move_coordinator.go),
+// and records the move in the cached estate; it returns the VM and host as moved.
+func (r *VMPlacementResource) move(ctx context.Context, vm inventory.VMName, host inventory.HostName, diags *diagnostics) (inventory.VM, inventory.Host, bool) {
+	done, err := r.data.moves.admit(ctx, r.data.estate, vm, host)
+	if err != nil {
+		diags.AddError("Cannot move the VM", err.Error())
+		return inventory.VM{}, inventory.Host{}, false
+	}
+	defer done()
+	s, err := r.data.estate(ctx)
+	if err != nil {
+		diags.AddError("Cannot move the VM", err.Error())
+		return inventory.VM{}, inventory.Host{}, false
+	}
+	v, _ := s.VM(vm)
+	h, _ := s.Host(host)
+	// Addressed by managed object id: a name may repeat across folders and datacenters.
+	if err := r.data.cache.Client().MoveVM(ctx, v, h); err != nil {
+		r.data.cache.Invalidate() // where the VM is now is vCenter's to say
+		diags.AddError("Cannot move the VM", err.Error())
+		return inventory.VM{}, inventory.Host{}, false
+	}
+	r.data.cache.Moved(vm, host)
+	v.Host = host
+	return v, h, true
 }
 
 func (r *VMPlacementResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
