@@ -575,4 +575,5 @@ func (r *MigrationResource) Read(ctx context.Context, req resource.ReadRequest, 
 }
 
 // Delete forgets the migration: VMs stay where they run.
-func (r *MigrationResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+func (r *MigrationResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
