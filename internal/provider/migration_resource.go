@@ -440,6 +440,10 @@ func (r *MigrationResource) apply(ctx context.Context, plan tfsdk.Plan, state *t
 	}
 }
 
+// beforeWave, when set (by tests only), runs before each wave is checked
+// against vCenter: tests change the estate there, as DRS does during a long apply.
+var beforeWave func(wave int)
+
 // waveRun is what an apply did.
 type waveRun struct {
 	waves     int
@@ -458,6 +462,9 @@ func (r *MigrationResource) runWaves(ctx context.Context, waves [][]analysis.Mov
 		if err := ctx.Err(); err != nil {
 			run.failure = fmt.Sprintf("interrupted before wave %d of %d (%v); nothing of wave %d was started", n, len(waves), err, n)
 			return run
+		}
+		if beforeWave != nil {
+			beforeWave(n)
 		}
 		r.data.cache.Invalidate()
 		topo, d := r.data.topology(ctx)

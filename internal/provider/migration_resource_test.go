@@ -18,6 +18,7 @@ import (
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 	"github.com/estate-tf/terraform-provider-estate/internal/lab"
 	"github.com/estate-tf/terraform-provider-estate/internal/lab/labtest"
+	"github.com/estate-tf/terraform-provider-estate/internal/provider"
 	"github.com/estate-tf/terraform-provider-estate/internal/vsphere"
 )
 
@@ -189,8 +190,9 @@ func stateMap(s *terraform.State, attr string) (map[string]string, error) {
 
 // expectTruthfulState checks the state a stopped apply wrote against vCenter:
 // moved holds exactly the VMs that left their initial host, each on the host
-// it runs on; current is where each VM of placements runs.
-func expectTruthfulState(l *lab.Lab, initial map[string]string) resource.TestCheckFunc {
+// it runs on (except the VMs someone else moved); current is where each VM of
+// placements runs.
+func expectTruthfulState(l *lab.Lab, initial map[string]string, movedByOthers ...string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		live, err := liveLayout(l)
 		if err != nil {
@@ -205,6 +207,12 @@ func expectTruthfulState(l *lab.Lab, initial map[string]string) resource.TestChe
 			return err
 		}
 		for vm := range rebalance {
+			if slices.Contains(movedByOthers, vm) {
+				if moved[vm] != "" {
+					return fmt.Errorf("state: moved[%s] = %q, but the migration did not move it", vm, moved[vm])
+				}
+				continue
+			}
 			if current[vm] != live[vm] {
 				return fmt.Errorf("state: current[%s] = %q, vCenter runs it on %s", vm, current[vm], live[vm])
 			}
@@ -283,15 +291,59 @@ func TestAccMigrationRebalance(t *testing.T) {
 	})
 }
 
-// A VM that DRS moves between plan and apply stops the apply before the wave
-// that moves it: waves 1 and 2 ran (30 moves, recorded), nothing of wave 3.
-func TestAccMigrationEstateChangedBetweenPlanAndApply(t *testing.T) {
+// A VM that DRS moves during the apply stops it before the wave that moves
+// that VM: waves 1 and 2 ran (30 moves, recorded), nothing of wave 3 started.
+func TestAccMigrationEstateChangedUnderApply(t *testing.T) {
 	l := labtest.StartWith(t, "small", rbEstate(rebalanceHosts))
 	cfg := providerBlock(l) + migration("rebalance", rebalance, `  cluster = "rb"`)
 	initial := initialLayout(rebalanceHosts)
 	after2 := maps.Clone(initial)
 	maps.Copy(after2, wavesMoves(rebalanceWaves, 1, 2))
 	after2["app-35"] = "rb-06" // DRS
+	var drsErr error
+	defer provider.SetBeforeWave(func(wave int) {
+		if wave == 3 {
+			drsErr = l.DRSMove(context.Background(), "app-35", "rb-06")
+		}
+	})()
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(migrationRes, tfjsonpath.New("waves"), wavesExact(rebalanceWaves)),
+				}},
+				ExpectError: wrapped(`the estate changed under the apply: VM "app-35" is on "rb-06", the plan expected "rb-05"; nothing of wave 3 of 15 was started
+Moved: app-01 → rb-06, app-02 → rb-06, app-03 → rb-02,`),
+			},
+			{
+				// The state the stopped apply wrote: the 30 moves of waves 1 and 2, and where every VM runs.
+				PreConfig:    func() { provider.SetBeforeWave(nil) },
+				RefreshState: true, ExpectNonEmptyPlan: true,
+				Check: resource.ComposeTestCheckFunc(
+					func(*terraform.State) error { return drsErr },
+					expectLiveLayout(l, after2),
+					expectTruthfulState(l, initial, "app-35"),
+					resource.TestCheckResourceAttr(migrationRes, "moved.%", "30"),
+					resource.TestCheckResourceAttr(migrationRes, "moved.app-11", "rb-01"),
+					resource.TestCheckResourceAttr(migrationRes, "current.app-35", "rb-06"),
+					resource.TestCheckResourceAttr(migrationRes, "current.db-01", "rb-07"),
+				),
+			},
+		},
+	})
+}
+
+// A VM that DRS moves between plan and apply changes the waves: Terraform
+// plans again at apply, and the provider's new waves differ from the saved
+// plan's, so Terraform stops the apply before anything moves, naming the
+// wave entry that changed.
+func TestAccMigrationEstateChangedBetweenPlanAndApply(t *testing.T) {
+	l := labtest.StartWith(t, "small", rbEstate(rebalanceHosts))
+	cfg := providerBlock(l) + migration("rebalance", rebalance, `  cluster = "rb"`)
+	unchanged := initialLayout(rebalanceHosts)
+	unchanged["app-35"] = "rb-06" // DRS
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
@@ -301,19 +353,11 @@ func TestAccMigrationEstateChangedBetweenPlanAndApply(t *testing.T) {
 					plancheck.ExpectKnownValue(migrationRes, tfjsonpath.New("waves"), wavesExact(rebalanceWaves)),
 					runBeforeApply(func() error { return l.DRSMove(context.Background(), "app-35", "rb-06") }),
 				}},
-				ExpectError: wrapped(`the estate changed under the apply: VM "app-35" is on "rb-06", the plan expected "rb-05"; nothing of wave 3 of 15 was started`),
+				ExpectError: wrapped(`.waves[2][0].vm: was cty.StringVal("app-35"), but now cty.StringVal("app-36")`),
 			},
 			{
-				// The state the stopped apply wrote: the 30 moves of waves 1 and 2, and where every VM runs.
-				RefreshState: true, ExpectNonEmptyPlan: true,
-				Check: resource.ComposeTestCheckFunc(
-					expectLiveLayout(l, after2),
-					expectTruthfulState(l, initial),
-					resource.TestCheckResourceAttr(migrationRes, "moved.%", "30"),
-					resource.TestCheckResourceAttr(migrationRes, "moved.app-11", "rb-01"),
-					resource.TestCheckResourceAttr(migrationRes, "current.app-35", "rb-06"),
-					resource.TestCheckResourceAttr(migrationRes, "current.db-01", "rb-07"),
-				),
+				Config: cfg, PlanOnly: true, ExpectNonEmptyPlan: true,
+				Check:  expectLiveLayout(l, unchanged),
 			},
 		},
 	})
