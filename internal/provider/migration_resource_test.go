@@ -357,7 +357,7 @@ func TestAccMigrationEstateChangedBetweenPlanAndApply(t *testing.T) {
 			},
 			{
 				Config: cfg, PlanOnly: true, ExpectNonEmptyPlan: true,
-				Check:  expectLiveLayout(l, unchanged),
+				Check: expectLiveLayout(l, unchanged),
 			},
 		},
 	})
@@ -432,7 +432,7 @@ func TestAccMigrationPlanErrors(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProviders,
 		Steps: []resource.TestStep{
 			{
-				Config: provider + migration("tight", map[string]string{"big-01": "nf-02", "big-09": "nf-01", "small-01": "nf-03"}, ""),
+				Config:      provider + migration("tight", map[string]string{"big-01": "nf-02", "big-09": "nf-01", "small-01": "nf-03"}, ""),
 				ExpectError: wrapped(`No capacity-safe order for migration "tight"`),
 			},
 			{
