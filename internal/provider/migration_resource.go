@@ -72,7 +72,7 @@ func (r *MigrationResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Places many VMs as one reviewed change: a map of VM → host, applied in an order in which no host is ever above its capacity. " +
 			"The plan checks the end state and every intermediate step with the placement rule under the provider's `policy`, shows the order in `waves` (a VM that only makes room is *parked* and moves on later), and fails naming the step, the host and the shortfall when it finds no safe order. " +
-			"Apply runs the waves one after the other; the moves of a wave run in parallel, at most " + fmt.Sprint(DefaultMaxVMotionsPerHost) + " vMotions at once on any host (vCenter's limit on a 1 GbE vMotion network). " +
+			"Apply runs the waves one after the other; the moves of a wave run in parallel, at most the provider's `max_vmotions_per_host` vMotions at once on any host, as source or target (default 4, vSphere's limit on a 1 GbE vMotion network). " +
 			"Before each wave it reads vCenter again and stops, starting nothing of that wave, if a VM is not where the plan expects or the wave no longer fits. " +
 			"If the apply stops (a failed task, Ctrl-C, a change under it), the state records exactly which moves happened (`moved`, `current`) and the error lists the VMs moved and not moved; the next plan shows what is left. " +
 			"Destroying the resource moves nothing.",
@@ -102,7 +102,12 @@ func (r *MigrationResource) Configure(_ context.Context, req resource.ConfigureR
 }
 
 // maxVMotionsPerHost is the per-host bound on concurrent vMotions.
-func (r *MigrationResource) maxVMotionsPerHost() int { return DefaultMaxVMotionsPerHost }
+func (r *MigrationResource) maxVMotionsPerHost() int {
+	if r.data.maxVMotionsPerHost > 0 {
+		return r.data.maxVMotionsPerHost
+	}
+	return DefaultMaxVMotionsPerHost
+}
 
 // desiredOf reads the placements map.
 func desiredOf(ctx context.Context, m migrationModel, diags *diagnostics) map[inventory.VMName]inventory.HostName {
@@ -272,10 +277,7 @@ func noSafeOrder(s *inventory.Snapshot, p analysis.Policy, desired map[inventory
 		if v.Host == desired[vm] {
 			continue
 		}
-		var why []string
-		for _, pr := range analysis.CheckMove(at, p, vm, desired[vm]) {
-			why = append(why, pr.Message)
-		}
+		why := roomShortfalls(at, p, v, desired[vm])
 		if len(why) == 0 {
 			why = append(why, "blocked by the other moves")
 		}
@@ -287,6 +289,29 @@ func noSafeOrder(s *inventory.Snapshot, p analysis.Policy, desired map[inventory
 	}
 	return fmt.Sprintf("Step %d (wave %d) cannot start: the moves left block each other and no host outside their targets has room to park one of them (%s).\n%s\n(policy: basis %s, cpu overcommit %g, memory overcommit %g, headroom %g %%)\nMake room on one of these hosts, or move fewer VMs in this change.",
 		step, step, before, strings.Join(blocked, "\n"), p.Basis, p.CPUOvercommit, p.MemoryOvercommit, p.HeadroomPercent)
+}
+
+// roomShortfalls says, with the numbers, in which dimensions host h lacks room for VM v now.
+func roomShortfalls(s *inventory.Snapshot, p analysis.Policy, v inventory.VM, to inventory.HostName) []string {
+	h, ok := s.Host(to)
+	if !ok || !v.PoweredOn() {
+		return nil
+	}
+	need := p.Demand(v, h)
+	var out []string
+	for _, l := range analysis.Loads(s, p) {
+		if l.Host != to {
+			continue
+		}
+		free := l.Free()
+		if need.CPU > free.CPU {
+			out = append(out, fmt.Sprintf("host %q has no room for VM %q: cpu requested %d MHz, used %d of %d", clip(string(to)), clip(string(v.Name)), need.CPU, l.Used.CPU, l.Capacity.CPU))
+		}
+		if need.Memory > free.Memory {
+			out = append(out, fmt.Sprintf("host %q has no room for VM %q: memory requested %d MiB, used %d of %d", clip(string(to)), clip(string(v.Name)), need.Memory, l.Used.Memory, l.Capacity.Memory))
+		}
+	}
+	return out
 }
 
 func moveText(m analysis.Move) string {

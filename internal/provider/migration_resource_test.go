@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -227,6 +228,28 @@ func expectTruthfulState(l *lab.Lab, initial map[string]string, movedByOthers ..
 	}
 }
 
+// expectPeaksWithin checks the lab's instrumentation: no host ever committed
+// more CPU or memory than it has, none took part in more than limit vMotions
+// at once, and the busiest host reached the limit exactly.
+func expectPeaksWithin(l *lab.Lab, limit int, busiest inventory.HostName) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		peaks := l.Peaks()
+		for _, h := range slices.Sorted(maps.Keys(peaks)) {
+			p := peaks[h]
+			if p.Committed.MemoryMB > p.Capacity.MemoryMB || p.Committed.CPUMHz > p.Capacity.CPUMHz {
+				return fmt.Errorf("host %s peaked at %+v, above its capacity %+v", h, p.Committed, p.Capacity)
+			}
+			if p.VMotions > limit {
+				return fmt.Errorf("host %s took part in %d vMotions at once, above the limit %d", h, p.VMotions, limit)
+			}
+		}
+		if got := peaks[busiest].VMotions; got != limit {
+			return fmt.Errorf("host %s peaked at %d concurrent vMotions, want exactly the limit %d", busiest, got, limit)
+		}
+		return nil
+	}
+}
+
 // runBeforeApply is a plan check that changes the estate between plan and apply.
 type runBeforeApply func() error
 
@@ -245,6 +268,8 @@ func TestAccMigrationRebalance(t *testing.T) {
 	if err := replayWithinCapacity(rebalanceHosts, rebalanceWaves); err != nil {
 		t.Fatal(err)
 	}
+	// vMotions that take a while overlap, so the per-host limit is what bounds them.
+	l.SetVMotionDuration(20 * time.Millisecond)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             expectLiveLayout(l, map[string]string{"app-01": "rb-06"}),
@@ -263,7 +288,7 @@ func TestAccMigrationRebalance(t *testing.T) {
 					statecheck.ExpectKnownValue(migrationRes, tfjsonpath.New("moved"), strMap(rebalance)),
 					statecheck.ExpectKnownValue(migrationRes, tfjsonpath.New("current"), strMap(rebalance)),
 				},
-				Check: expectLiveLayout(l, rebalance),
+				Check: resource.ComposeTestCheckFunc(expectLiveLayout(l, rebalance), expectPeaksWithin(l, 4, "rb-06")),
 			},
 			{
 				// Applied: the next plan changes nothing.
@@ -438,8 +463,8 @@ func TestAccMigrationPlanErrors(t *testing.T) {
 			{
 				Config: provider + migration("tight", map[string]string{"big-01": "nf-02", "big-09": "nf-01", "small-01": "nf-03"}, ""),
 				ExpectError: wrapped(`Step 2 (wave 2) cannot start: the moves left block each other and no host outside their targets has room to park one of them (the waves before it: wave 1: small-01 nf-01 → nf-03).
-VM "big-01" nf-01 → nf-02: host "nf-02" has no room for VM "big-01": memory requested 8000, used 64000 of 65536
-VM "big-09" nf-02 → nf-01: host "nf-01" has no room for VM "big-09": memory requested 8000, used 64000 of 65536
+VM "big-01" nf-01 → nf-02: host "nf-02" has no room for VM "big-01": memory requested 8000 MiB, used 64000 of 65536
+VM "big-09" nf-02 → nf-01: host "nf-01" has no room for VM "big-09": memory requested 8000 MiB, used 64000 of 65536
 (policy: basis reservation, cpu overcommit 1, memory overcommit 1, headroom 0 %)
 Make room on one of these hosts, or move fewer VMs in this change.`),
 			},

@@ -9,13 +9,6 @@ import (
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 )
 
-// DefaultMaxVMotionsPerHost is how many vMotions estate_migration runs at once
-// on one host, counting the host as source or as target: the limit vCenter
-// itself applies on a 1 GbE vMotion network ("vCenter Server and Host
-// Management", Limits on Simultaneous Migrations: 4 on 1 GbE, 8 on 10 GbE).
-// The smaller one is the default because it is safe on either network.
-const DefaultMaxVMotionsPerHost = 4
-
 // waveResult is the outcome of one move of a wave.
 type waveResult struct {
 	Move analysis.Move
