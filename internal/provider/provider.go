@@ -239,7 +239,7 @@ func anyUnknown(vs ...types.String) bool {
 
 func (p *EstateProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{NewVMPlacementResource, NewGuardResource, NewHostResource,
-		NewBusinessSystemResource, NewStandbyGroupResource}
+		NewBusinessSystemResource, NewStandbyGroupResource, NewMigrationResource}
 }
 
 func (p *EstateProvider) DataSources(_ context.Context) []func() datasource.DataSource {
