@@ -59,9 +59,8 @@ type waveMove struct {
 }
 
 var (
-	moveType  = types.ObjectType{AttrTypes: map[string]attr.Type{"vm": types.StringType, "from": types.StringType, "to": types.StringType, "parking": types.BoolType}}
-	waveType  = types.ListType{ElemType: moveType}
-	wavesType = types.ListType{ElemType: waveType}
+	moveType = types.ObjectType{AttrTypes: map[string]attr.Type{"vm": types.StringType, "from": types.StringType, "to": types.StringType, "parking": types.BoolType}}
+	waveType = types.ListType{ElemType: moveType}
 )
 
 func (r *MigrationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {

@@ -53,7 +53,9 @@ func largeEstate(t *testing.T) (before, after *inventory.Snapshot, moved int) {
 	var changes []inventory.Change
 	for _, v := range before.VMs() {
 		var c, h, n int
-		fmt.Sscanf(string(v.Name), "vm-%d-%02d-%02d", &c, &h, &n)
+		if _, err := fmt.Sscanf(string(v.Name), "vm-%d-%02d-%02d", &c, &h, &n); err != nil {
+			t.Fatalf("VM name %q: %v", v.Name, err)
+		}
 		if h < 10 {
 			to := inventory.HostName(fmt.Sprintf("esx-%d-%02d", c, 10+(h*50+n)%6))
 			changes = append(changes, inventory.MoveVM{VM: v.Name, To: to})

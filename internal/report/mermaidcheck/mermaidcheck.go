@@ -60,7 +60,7 @@ func (t Tool) Render(ctx context.Context, diagram, out string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }()
 	in := filepath.Join(dir, "in.mmd")
 	if err := os.WriteFile(in, []byte(diagram), 0o644); err != nil {
 		return nil, err
