@@ -71,12 +71,16 @@ set -e
 [ $impact -le 2 ] || { echo "demo: impact failed" >&2; exit 1; }
 echo "# impact exited $impact (2: the change is blocked); the comment is in $labdir/review.md"
 mmdc="$root/tools/mermaid/node_modules/.bin/mmdc"
+if [ ! -x "$mmdc" ] && [ -x /usr/bin/chromium ] && command -v npm >/dev/null; then
+  # mermaid-cli from the pinned lock file, with Debian's chromium: never a downloaded browser.
+  (cd "$root/tools/mermaid" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --silent) >/dev/null 2>&1 || true
+fi
 if [ -x "$mmdc" ] && [ -x /usr/bin/chromium ]; then
   sed -n '/^```mermaid$/,/^```$/p' "$labdir/review.md" | sed '1d;$d' >"$labdir/review.mmd"
   PUPPETEER_SKIP_DOWNLOAD=1 "$mmdc" -q -p "$root/tools/mermaid/puppeteer.json" -i "$labdir/review.mmd" -o "$labdir/review.svg" &&
     echo "# its diagram, rendered by Mermaid: $labdir/review.svg"
 else
-  echo "# (no diagram picture: mermaid-cli needs tools/mermaid (npm ci) and /usr/bin/chromium)"
+  echo "# (no diagram picture: it needs Debian's chromium (apt-get install chromium) and npm for tools/mermaid)"
 fi
 
 kill -TERM $lab_pid && wait $lab_pid || true
