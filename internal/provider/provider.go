@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	fwlist "github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -21,7 +22,10 @@ import (
 	"github.com/estate-tf/terraform-provider-estate/internal/vsphere"
 )
 
-var _ provider.Provider = &EstateProvider{}
+var (
+	_ provider.Provider                  = &EstateProvider{}
+	_ provider.ProviderWithListResources = &EstateProvider{}
+)
 
 // EstateProvider is the estate provider.
 type EstateProvider struct {
@@ -141,6 +145,7 @@ func (p *EstateProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		moves: newMoveCoordinator(maxVMotions, moveTimeout)}
 	resp.DataSourceData = data
 	resp.ResourceData = data
+	resp.ListResourceData = data
 }
 
 // resolveConfig applies the environment fallbacks and checks what is required.
@@ -244,4 +249,9 @@ func (p *EstateProvider) Resources(_ context.Context) []func() resource.Resource
 
 func (p *EstateProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{NewTopologyDataSource, NewImpactDataSource}
+}
+
+// ListResources are what `terraform query` lists (Terraform 1.14+).
+func (p *EstateProvider) ListResources(_ context.Context) []func() fwlist.ListResource {
+	return []func() fwlist.ListResource{NewVMPlacementListResource}
 }

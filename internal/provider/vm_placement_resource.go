@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -20,6 +21,7 @@ var (
 	_ resource.ResourceWithConfigure   = &VMPlacementResource{}
 	_ resource.ResourceWithModifyPlan  = &VMPlacementResource{}
 	_ resource.ResourceWithImportState = &VMPlacementResource{}
+	_ resource.ResourceWithIdentity    = &VMPlacementResource{}
 )
 
 // VMPlacementResource pins a VM to a host: vMotion on apply, drift in plan.
@@ -38,6 +40,21 @@ type vmPlacementModel struct {
 
 	// pin, current_host and what is read about the VM (vm_placement_pin.go)
 	vmPlacementPinModel
+}
+
+// vmPlacementIdentity is the placement's resource identity (Terraform 1.12+): the VM's name as the
+// estate names it (docs/design/identity.md).
+type vmPlacementIdentity struct {
+	VM types.String `tfsdk:"vm"`
+}
+
+func (r *VMPlacementResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"vm": identityschema.StringAttribute{RequiredForImport: true,
+				Description: "Name of the VM in vCenter, as the estate names it (a name that repeats in vCenter is `name (vm-id)`)."},
+		},
+	}
 }
 
 func (r *VMPlacementResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -121,15 +138,15 @@ func (r *VMPlacementResource) ModifyPlan(ctx context.Context, req resource.Modif
 }
 
 func (r *VMPlacementResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	r.apply(ctx, req.Plan, &resp.State, resp.Private, &resp.Diagnostics)
+	r.apply(ctx, req.Plan, &resp.State, resp.Private, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *VMPlacementResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	r.apply(ctx, req.Plan, &resp.State, resp.Private, &resp.Diagnostics)
+	r.apply(ctx, req.Plan, &resp.State, resp.Private, resp.Identity, &resp.Diagnostics)
 }
 
 // apply places the VM and records where it runs; nothing is recorded if the move fails.
-func (r *VMPlacementResource) apply(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, private privateData, diags *diagnostics) {
+func (r *VMPlacementResource) apply(ctx context.Context, plan tfsdk.Plan, state *tfsdk.State, private privateData, identity *tfsdk.ResourceIdentity, diags *diagnostics) {
 	var m vmPlacementModel
 	if diags.Append(plan.Get(ctx, &m)...); diags.HasError() {
 		return
@@ -137,6 +154,15 @@ func (r *VMPlacementResource) apply(ctx context.Context, plan tfsdk.Plan, state 
 	r.place(ctx, &m, private, diags)
 	if !diags.HasError() {
 		diags.Append(state.Set(ctx, &m)...)
+		setPlacementIdentity(ctx, identity, m.VM, diags)
+	}
+}
+
+// setPlacementIdentity records the identity; identity is nil when Terraform does not support
+// identities (before 1.12, OpenTofu).
+func setPlacementIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, vm types.String, diags *diagnostics) {
+	if identity != nil {
+		diags.Append(identity.Set(ctx, vmPlacementIdentity{VM: vm})...)
 	}
 }
 
@@ -205,6 +231,7 @@ func (r *VMPlacementResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setPlacementIdentity(ctx, resp.Identity, state.VM, &resp.Diagnostics)
 }
 
 // readInto sets the VM's live host; it reports false when the VM is gone.
@@ -232,7 +259,14 @@ func (r *VMPlacementResource) Delete(ctx context.Context, req resource.DeleteReq
 	r.deletePin(ctx, req, &resp.Diagnostics)
 }
 
+// ImportState takes the VM's name, as an import ID (`terraform import`, an import block's `id`) or
+// as the identity's `vm` (an import block's `identity`, which `terraform query -generate-config-out` writes).
 func (r *VMPlacementResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("vm"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("vm"), path.Root("vm"), req, resp)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var vm types.String
+	resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("vm"), &vm)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), vm)...)
 }
