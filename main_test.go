@@ -39,7 +39,7 @@ output "hosts" { value = length(data.estate_topology.live.hosts) }
 		env = append(env, k+"="+v)
 	}
 	for run := 1; run <= 2; run++ {
-		plan := exec.Command("terraform", "plan", "-input=false", "-no-color")
+		plan := exec.Command(terraformCLI(), "plan", "-input=false", "-no-color")
 		plan.Dir, plan.Env = work, env
 		out, err := plan.CombinedOutput()
 		if err != nil {

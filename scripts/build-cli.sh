@@ -65,7 +65,8 @@ terraform)
 tofu)
 	out="$dest.tmp/$name"
 	mkdir -p "$dest.tmp"
-	GOFLAGS=-mod=mod nice -n 19 go build -trimpath -o "$out" ./cmd/tofu
+	GOFLAGS=-mod=mod nice -n 19 go build -trimpath -o "$out" \
+		-ldflags "-X github.com/opentofu/opentofu/version.dev=no" ./cmd/tofu
 	;;
 esac
 

@@ -150,4 +150,3 @@ func TestAccVMPlacementIdentity(t *testing.T) {
 		},
 	})
 }
-

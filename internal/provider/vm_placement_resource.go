@@ -226,12 +226,14 @@ func (r *VMPlacementResource) Read(ctx context.Context, req resource.ReadRequest
 	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
 		return
 	}
+	// The identity is set even when the VM is gone: the framework requires one after every Read
+	// without errors, and a Terraform that keeps no identities (before 1.12) sends none to keep.
+	setPlacementIdentity(ctx, resp.Identity, state.VM, &resp.Diagnostics)
 	if !r.readInto(ctx, &state, &resp.Diagnostics) {
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	setPlacementIdentity(ctx, resp.Identity, state.VM, &resp.Diagnostics)
 }
 
 // readInto sets the VM's live host; it reports false when the VM is gone.

@@ -1,0 +1,10 @@
+# Every VM of the dmz cluster. `limit` defaults to 100 results per list block.
+list "estate_vm_placement" "dmz" {
+  provider         = estate
+  include_resource = true
+  limit            = 1000
+
+  config {
+    cluster = "dmz"
+  }
+}
