@@ -15,7 +15,7 @@ import (
 	"github.com/estate-tf/terraform-provider-estate/internal/lab/labtest"
 )
 
-var update = flag.Bool("update", false, "rewrite examples/adopt's captured output (the adopt guide shows it) from a run against the demo lab")
+var update = flag.Bool("update", false, "rewrite examples/adopt/output (the adopt guide shows it) from a run against the demo lab")
 
 // terraformCLI is the CLI the acceptance tests drive: TF_ACC_TERRAFORM_PATH (make testacc-matrix), else terraform on PATH.
 func terraformCLI() string {
@@ -28,7 +28,7 @@ func terraformCLI() string {
 // TestAdoptExistingEstate is the adopt guide, run: `terraform query` lists every placement of the
 // demo lab's dmz cluster, -generate-config-out writes a resource and an import block for each, the
 // plan imports all 60 with nothing to change, and after apply the plan is empty. What the guide shows
-// is the captured output in examples/adopt (-update rewrites it), so the guide cannot go stale.
+// is the captured output in examples/adopt/output (-update rewrites it), so the guide cannot go stale.
 func TestAdoptExistingEstate(t *testing.T) {
 	cli := terraformCLI()
 	requireQuery(t, cli)
@@ -78,6 +78,12 @@ func TestAdoptExistingEstate(t *testing.T) {
 		t.Errorf("placements.tf has %d resource and %d import blocks, want 60 of each (the dmz cluster's VMs)", n, m)
 	}
 	golden(t, "placements.tf", string(generated))
+	// The guide shows the first two placements.
+	cut := strings.Index(string(generated), "\nresource \"estate_vm_placement\" \"dmz_2\"")
+	if cut < 0 {
+		t.Fatalf("placements.tf has no estate_vm_placement.dmz_2:\n%s", generated)
+	}
+	golden(t, "placements-excerpt.tf", string(generated[:cut]))
 
 	plan := run("plan", "-input=false")
 	golden(t, "plan.txt", "$ terraform plan\n…\n"+planBlock(t, plan, "estate_vm_placement.dmz_0")+"…\n\n"+lineOf(t, plan, "Plan: ")+"\n")
@@ -140,10 +146,10 @@ func lineOf(t *testing.T, out, prefix string) string {
 	return ""
 }
 
-// golden compares got with examples/adopt/name, or rewrites it with -update.
+// golden compares got with examples/adopt/output/name, or rewrites it with -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("examples", "adopt", name)
+	path := filepath.Join("examples", "adopt", "output", name)
 	if *update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
