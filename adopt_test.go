@@ -3,10 +3,12 @@ package main
 import (
 	"encoding/json"
 	"flag"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -27,7 +29,7 @@ func terraformCLI() string {
 
 // TestAdoptExistingEstate is the adopt guide, run: `terraform query` lists every placement of the
 // demo lab's dmz cluster, -generate-config-out writes a resource and an import block for each, the
-// plan imports all 60 with nothing to change, and after apply the plan is empty. What the guide shows
+// plan imports all 60 and the cluster's 4 hosts with nothing to change, and after apply the plan is empty. What the guide shows
 // is the captured output in examples/adopt/output (-update rewrites it), so the guide cannot go stale.
 func TestAdoptExistingEstate(t *testing.T) {
 	cli := terraformCLI()
@@ -67,15 +69,17 @@ func TestAdoptExistingEstate(t *testing.T) {
 		return withoutDevOverridesWarning(string(out))
 	}
 
-	golden(t, "query.txt", "$ terraform query\n"+run("query"))
+	golden(t, "query.txt", "$ terraform query\n"+byListBlock(run("query")))
 
 	run("query", "-generate-config-out=placements.tf")
 	generated, err := os.ReadFile(filepath.Join(work, "placements.tf"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, m := strings.Count(string(generated), "\nresource \"estate_vm_placement\" "), strings.Count(string(generated), "\nimport {"); n != 60 || m != 60 {
-		t.Errorf("placements.tf has %d resource and %d import blocks, want 60 of each (the dmz cluster's VMs)", n, m)
+	vms, hosts, imports := strings.Count(string(generated), "\nresource \"estate_vm_placement\" "),
+		strings.Count(string(generated), "\nresource \"estate_host\" "), strings.Count(string(generated), "\nimport {")
+	if vms != 60 || hosts != 4 || imports != 64 {
+		t.Errorf("placements.tf has %d placements, %d hosts and %d import blocks, want the dmz cluster's 60 VMs and 4 hosts, and 64 imports", vms, hosts, imports)
 	}
 	golden(t, "placements.tf", string(generated))
 	// The guide shows the first two placements.
@@ -86,7 +90,7 @@ func TestAdoptExistingEstate(t *testing.T) {
 	golden(t, "placements-excerpt.tf", string(generated[:cut]))
 
 	plan := run("plan", "-input=false")
-	golden(t, "plan.txt", "$ terraform plan\n…\n"+planBlock(t, plan, "estate_vm_placement.dmz_0")+"…\n\n"+lineOf(t, plan, "Plan: ")+"\n")
+	golden(t, "plan.txt", "$ terraform plan\n…\n"+planBlock(t, plan, "estate_host.dmz_0")+"…\n"+planBlock(t, plan, "estate_vm_placement.dmz_0")+"…\n\n"+lineOf(t, plan, "Plan: ")+"\n")
 
 	apply := run("apply", "-input=false", "-auto-approve")
 	final := run("plan", "-input=false", "-detailed-exitcode") // exit code 2 would mean changes: run fails the test
@@ -123,6 +127,28 @@ func withoutDevOverridesWarning(s string) string {
 	s = regexp.MustCompile(`(?s)\n*Warning: Provider development overrides are in effect.*?published\nreleases\.\n`).ReplaceAllString(s, "")
 	s = regexp.MustCompile(`(?s)There are some problems with the CLI configuration:.*?╵\n`).ReplaceAllString(s, "")
 	return strings.TrimLeft(s, "\n")
+}
+
+// byListBlock orders query output by list block: Terraform lists the blocks concurrently, so their
+// order varies between runs (the results of one block keep the provider's order).
+func byListBlock(out string) string {
+	groups := map[string][]string{}
+	var rest []string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		if addr, _, ok := strings.Cut(l, " "); ok && strings.HasPrefix(addr, "list.") {
+			groups[addr] = append(groups[addr], l)
+		} else if strings.TrimSpace(l) != "" {
+			rest = append(rest, l)
+		}
+	}
+	var parts []string
+	for _, addr := range slices.Sorted(maps.Keys(groups)) {
+		parts = append(parts, strings.Join(groups[addr], "\n")+"\n")
+	}
+	if len(rest) > 0 {
+		parts = append(parts, strings.Join(rest, "\n")+"\n")
+	}
+	return strings.Join(parts, "\n")
 }
 
 // planBlock is one resource's block of a plan's output, from its `# address` comment to its closing brace.

@@ -8,3 +8,13 @@ list "estate_vm_placement" "dmz" {
     cluster = "dmz"
   }
 }
+
+# The cluster's ESXi hosts.
+list "estate_host" "dmz" {
+  provider         = estate
+  include_resource = true
+
+  config {
+    cluster = "dmz"
+  }
+}

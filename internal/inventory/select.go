@@ -107,3 +107,43 @@ func (s *Snapshot) checkTag(tag string) error {
 	}
 	return fmt.Errorf("no VM has tag %q (tags are written category/tag): %s", Clip(tag), KnownList("VM tags", known))
 }
+
+// HostFilter selects hosts, as `terraform query` lists them: every field that is set must match.
+type HostFilter struct {
+	Cluster     ClusterName
+	Kind        HostKind // empty: every kind
+	NamePattern string   // a glob, as VMFilter's
+}
+
+// SelectHosts returns the hosts the filter selects, sorted by name. A cluster the estate does not
+// have, or a malformed name pattern, is an error naming what is known.
+func (s *Snapshot) SelectHosts(f HostFilter) ([]Host, error) {
+	if f.Cluster != "" {
+		if _, ok := s.Cluster(f.Cluster); !ok {
+			known := map[ClusterName]bool{}
+			for _, c := range s.Clusters() {
+				known[c.Name] = true
+			}
+			return nil, fmt.Errorf("unknown cluster %q: %s", Clip(string(f.Cluster)), KnownList("clusters", known))
+		}
+	}
+	if f.NamePattern != "" {
+		if err := CheckNamePattern(f.NamePattern); err != nil {
+			return nil, err
+		}
+	}
+	var out []Host
+	for _, h := range s.Hosts() {
+		if f.Cluster != "" && h.Cluster != f.Cluster || f.Kind != "" && h.Kind != f.Kind {
+			continue
+		}
+		if f.NamePattern != "" {
+			if ok, _ := path.Match(f.NamePattern, string(h.Name)); !ok {
+				continue
+			}
+		}
+		out = append(out, h)
+	}
+	slices.SortFunc(out, func(a, b Host) int { return strings.Compare(string(a.Name), string(b.Name)) })
+	return out, nil
+}

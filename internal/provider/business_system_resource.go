@@ -33,6 +33,7 @@ var (
 	_ resource.ResourceWithConfigure   = &BusinessSystemResource{}
 	_ resource.ResourceWithModifyPlan  = &BusinessSystemResource{}
 	_ resource.ResourceWithImportState = &BusinessSystemResource{}
+	_ resource.ResourceWithIdentity    = &BusinessSystemResource{}
 )
 
 // DefaultBusinessSystemTagCategory is the tag category of business systems
@@ -122,6 +123,10 @@ func (r *BusinessSystemResource) Schema(_ context.Context, _ resource.SchemaRequ
 				MarkdownDescription: "Hosts whose failure alone takes every running member of the system down (its only host, when it runs on one)."},
 		},
 	}
+}
+
+func (r *BusinessSystemResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = nameIdentitySchema("Name of the business system, also the name of its vSphere tag.")
 }
 
 func (r *BusinessSystemResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -299,10 +304,12 @@ func stringValues(s []string) []attr.Value {
 }
 
 func (r *BusinessSystemResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	setNameIdentity(ctx, resp.Identity, nameFrom(ctx, req.Plan.GetAttribute, &resp.Diagnostics), &resp.Diagnostics)
 	r.apply(ctx, req.Plan, nil, &resp.State, &resp.Diagnostics)
 }
 
 func (r *BusinessSystemResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	setNameIdentity(ctx, resp.Identity, nameFrom(ctx, req.Plan.GetAttribute, &resp.Diagnostics), &resp.Diagnostics)
 	var prior businessSystemModel
 	if resp.Diagnostics.Append(req.State.Get(ctx, &prior)...); resp.Diagnostics.HasError() {
 		return
@@ -372,6 +379,8 @@ func (r *BusinessSystemResource) Read(ctx context.Context, req resource.ReadRequ
 	if resp.Diagnostics.Append(req.State.Get(ctx, &m)...); resp.Diagnostics.HasError() {
 		return
 	}
+	// Set even when the system is gone: the framework requires an identity after every Read without errors.
+	setNameIdentity(ctx, resp.Identity, m.Name, &resp.Diagnostics)
 	topo, d := r.data.topology(ctx)
 	if resp.Diagnostics.Append(d...); d.HasError() {
 		return
@@ -444,11 +453,13 @@ func (r *BusinessSystemResource) Delete(ctx context.Context, req resource.Delete
 	}
 }
 
-// ImportState imports a business system by name: Read fills in its members
+// ImportState imports a business system by name (the import ID, or the identity's `name`): Read fills in its members
 // from the tag. criticality and min_hosts are not kept in vCenter and start at their defaults.
 func (r *BusinessSystemResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	importByName(ctx, req, resp)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("criticality"), string(inventory.CriticalityMedium))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("min_hosts"), int64(0))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("hosts"), stringSet(nil))...)

@@ -27,6 +27,7 @@ var (
 	_ resource.ResourceWithModifyPlan     = &HostResource{}
 	_ resource.ResourceWithValidateConfig = &HostResource{}
 	_ resource.ResourceWithImportState    = &HostResource{}
+	_ resource.ResourceWithIdentity       = &HostResource{}
 )
 
 // HostResource adopts an ESXi host (maintenance mode with a capacity-safe
@@ -121,6 +122,10 @@ func (r *HostResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				MarkdownDescription: "VM → host: where the last maintenance evacuation moves (in a plan) or moved (in state) each powered-on VM. Empty when no evacuation happened."},
 		},
 	}
+}
+
+func (r *HostResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = nameIdentitySchema("Name of the host: as vCenter names it for `esxi` (a name that repeats in vCenter is `name (host-id)`), the declared name for a declared server.")
 }
 
 func (r *HostResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -406,10 +411,12 @@ func emptyMapOr(prior *hostResourceModel) types.Map {
 }
 
 func (r *HostResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	setNameIdentity(ctx, resp.Identity, nameFrom(ctx, req.Plan.GetAttribute, &resp.Diagnostics), &resp.Diagnostics)
 	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
 func (r *HostResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	setNameIdentity(ctx, resp.Identity, nameFrom(ctx, req.Plan.GetAttribute, &resp.Diagnostics), &resp.Diagnostics)
 	r.apply(ctx, req.Plan, &resp.State, &resp.Diagnostics)
 }
 
@@ -431,6 +438,8 @@ func (r *HostResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 	if resp.Diagnostics.Append(req.State.Get(ctx, &m)...); resp.Diagnostics.HasError() {
 		return
 	}
+	// Set even when the host is gone: the framework requires an identity after every Read without errors.
+	setNameIdentity(ctx, resp.Identity, m.Name, &resp.Diagnostics)
 	if m.declared() {
 		// Declared servers live in state: Read keeps it, and the planned estate gets the server.
 		r.data.DeclareHost(m.host(ctx))
@@ -464,9 +473,9 @@ func (r *HostResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 }
 
-// ImportState adopts an ESXi host by its name; Read fills in the rest from vCenter.
+// ImportState adopts an ESXi host by its name (the import ID, or the identity's `name`); Read fills in
+// the rest from vCenter.
 func (r *HostResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	importByName(ctx, req, resp)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("kind"), string(inventory.KindESXi))...)
 }

@@ -253,5 +253,5 @@ func (p *EstateProvider) DataSources(_ context.Context) []func() datasource.Data
 
 // ListResources are what `terraform query` lists (Terraform 1.14+).
 func (p *EstateProvider) ListResources(_ context.Context) []func() fwlist.ListResource {
-	return []func() fwlist.ListResource{NewVMPlacementListResource}
+	return []func() fwlist.ListResource{NewVMPlacementListResource, NewHostListResource}
 }
