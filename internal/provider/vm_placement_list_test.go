@@ -82,6 +82,12 @@ func TestAccVMPlacementList(t *testing.T) {
 						{Path: tfjsonpath.New("vm"), KnownValue: knownvalue.StringExact("portal-24")},
 						{Path: tfjsonpath.New("host"), KnownValue: knownvalue.StringExact("esx-c04")},
 						{Path: tfjsonpath.New("cluster"), KnownValue: knownvalue.StringExact("dmz")},
+						// As an import reads the VM: it runs where it is pinned, and no DRS override is adopted.
+						{Path: tfjsonpath.New("current_host"), KnownValue: knownvalue.StringExact("esx-c04")},
+						{Path: tfjsonpath.New("pin"), KnownValue: knownvalue.StringExact("none")},
+						{Path: tfjsonpath.New("vcpu"), KnownValue: knownvalue.Int64Exact(4)},
+						{Path: tfjsonpath.New("memory_mb"), KnownValue: knownvalue.Int64Exact(16384)},
+						{Path: tfjsonpath.New("power_state"), KnownValue: knownvalue.StringExact("on")},
 					}),
 				querycheck.ExpectResourceKnownValues("estate_vm_placement.dmz",
 					queryfilter.ByResourceIdentity(vmIdentity("web-02")), []querycheck.KnownValueCheck{

@@ -72,6 +72,7 @@ import {
 resource "estate_vm_placement" "dmz_0" {
   provider = estate
   host     = "esx-c01"
+  pin      = "none"
   vm       = "portal-01"
 }
 
@@ -86,6 +87,7 @@ import {
 resource "estate_vm_placement" "dmz_1" {
   provider = estate
   host     = "esx-c02"
+  pin      = "none"
   vm       = "portal-02"
 }
 

@@ -72,6 +72,7 @@ import {
 resource "estate_vm_placement" "dmz_0" {
   provider = estate
   host     = "esx-c01"
+  pin      = "none"
   vm       = "portal-01"
 }
 
@@ -86,6 +87,7 @@ import {
 resource "estate_vm_placement" "dmz_1" {
   provider = estate
   host     = "esx-c02"
+  pin      = "none"
   vm       = "portal-02"
 }
 
@@ -100,6 +102,7 @@ import {
 resource "estate_vm_placement" "dmz_2" {
   provider = estate
   host     = "esx-c03"
+  pin      = "none"
   vm       = "portal-03"
 }
 
@@ -114,6 +117,7 @@ import {
 resource "estate_vm_placement" "dmz_3" {
   provider = estate
   host     = "esx-c04"
+  pin      = "none"
   vm       = "portal-04"
 }
 
@@ -128,6 +132,7 @@ import {
 resource "estate_vm_placement" "dmz_4" {
   provider = estate
   host     = "esx-c01"
+  pin      = "none"
   vm       = "portal-05"
 }
 
@@ -142,6 +147,7 @@ import {
 resource "estate_vm_placement" "dmz_5" {
   provider = estate
   host     = "esx-c02"
+  pin      = "none"
   vm       = "portal-06"
 }
 
@@ -156,6 +162,7 @@ import {
 resource "estate_vm_placement" "dmz_6" {
   provider = estate
   host     = "esx-c03"
+  pin      = "none"
   vm       = "portal-07"
 }
 
@@ -170,6 +177,7 @@ import {
 resource "estate_vm_placement" "dmz_7" {
   provider = estate
   host     = "esx-c04"
+  pin      = "none"
   vm       = "portal-08"
 }
 
@@ -184,6 +192,7 @@ import {
 resource "estate_vm_placement" "dmz_8" {
   provider = estate
   host     = "esx-c01"
+  pin      = "none"
   vm       = "portal-09"
 }
 
@@ -198,6 +207,7 @@ import {
 resource "estate_vm_placement" "dmz_9" {
   provider = estate
   host     = "esx-c02"
+  pin      = "none"
   vm       = "portal-10"
 }
 
@@ -212,6 +222,7 @@ import {
 resource "estate_vm_placement" "dmz_10" {
   provider = estate
   host     = "esx-c03"
+  pin      = "none"
   vm       = "portal-11"
 }
 
@@ -226,6 +237,7 @@ import {
 resource "estate_vm_placement" "dmz_11" {
   provider = estate
   host     = "esx-c04"
+  pin      = "none"
   vm       = "portal-12"
 }
 
@@ -240,6 +252,7 @@ import {
 resource "estate_vm_placement" "dmz_12" {
   provider = estate
   host     = "esx-c01"
+  pin      = "none"
   vm       = "portal-13"
 }
 
@@ -254,6 +267,7 @@ import {
 resource "estate_vm_placement" "dmz_13" {
   provider = estate
   host     = "esx-c02"
+  pin      = "none"
   vm       = "portal-14"
 }
 
@@ -268,6 +282,7 @@ import {
 resource "estate_vm_placement" "dmz_14" {
   provider = estate
   host     = "esx-c03"
+  pin      = "none"
   vm       = "portal-15"
 }
 
@@ -282,6 +297,7 @@ import {
 resource "estate_vm_placement" "dmz_15" {
   provider = estate
   host     = "esx-c04"
+  pin      = "none"
   vm       = "portal-16"
 }
 
@@ -296,6 +312,7 @@ import {
 resource "estate_vm_placement" "dmz_16" {
   provider = estate
   host     = "esx-c01"
+  pin      = "none"
   vm       = "portal-17"
 }
 
@@ -310,6 +327,7 @@ import {
 resource "estate_vm_placement" "dmz_17" {
   provider = estate
   host     = "esx-c02"
+  pin      = "none"
   vm       = "portal-18"
 }
 
@@ -324,6 +342,7 @@ import {
 resource "estate_vm_placement" "dmz_18" {
   provider = estate
   host     = "esx-c03"
+  pin      = "none"
   vm       = "portal-19"
 }
 
@@ -338,6 +357,7 @@ import {
 resource "estate_vm_placement" "dmz_19" {
   provider = estate
   host     = "esx-c04"
+  pin      = "none"
   vm       = "portal-20"
 }
 
@@ -352,6 +372,7 @@ import {
 resource "estate_vm_placement" "dmz_20" {
   provider = estate
   host     = "esx-c01"
+  pin      = "none"
   vm       = "portal-21"
 }
 
@@ -366,6 +387,7 @@ import {
 resource "estate_vm_placement" "dmz_21" {
   provider = estate
   host     = "esx-c02"
+  pin      = "none"
   vm       = "portal-22"
 }
 
@@ -380,6 +402,7 @@ import {
 resource "estate_vm_placement" "dmz_22" {
   provider = estate
   host     = "esx-c03"
+  pin      = "none"
   vm       = "portal-23"
 }
 
@@ -394,6 +417,7 @@ import {
 resource "estate_vm_placement" "dmz_23" {
   provider = estate
   host     = "esx-c04"
+  pin      = "none"
   vm       = "portal-24"
 }
 
@@ -408,6 +432,7 @@ import {
 resource "estate_vm_placement" "dmz_24" {
   provider = estate
   host     = "esx-c01"
+  pin      = "none"
   vm       = "web-01"
 }
 
@@ -422,6 +447,7 @@ import {
 resource "estate_vm_placement" "dmz_25" {
   provider = estate
   host     = "esx-c02"
+  pin      = "none"
   vm       = "web-02"
 }
 
@@ -436,6 +462,7 @@ import {
 resource "estate_vm_placement" "dmz_26" {
   provider = estate
   host     = "esx-c03"
+  pin      = "none"
   vm       = "web-03"
 }
 
@@ -450,6 +477,7 @@ import {
 resource "estate_vm_placement" "dmz_27" {
   provider = estate
   host     = "esx-c04"
+  pin      = "none"
   vm       = "web-04"
 }
 
@@ -464,6 +492,7 @@ import {
 resource "estate_vm_placement" "dmz_28" {
   provider = estate
   host     = "esx-c01"
+  pin      = "none"
   vm       = "web-05"
 }
 
@@ -478,6 +507,7 @@ import {
 resource "estate_vm_placement" "dmz_29" {
   provider = estate
   host     = "esx-c02"
+  pin      = "none"
   vm       = "web-06"
 }
 
@@ -492,6 +522,7 @@ import {
 resource "estate_vm_placement" "dmz_30" {
   provider = estate
   host     = "esx-c03"
+  pin      = "none"
   vm       = "web-07"
 }
 
@@ -506,6 +537,7 @@ import {
 resource "estate_vm_placement" "dmz_31" {
   provider = estate
   host     = "esx-c04"
+  pin      = "none"
   vm       = "web-08"
 }
 
@@ -520,6 +552,7 @@ import {
 resource "estate_vm_placement" "dmz_32" {
   provider = estate
   host     = "esx-c01"
+  pin      = "none"
   vm       = "web-09"
 }
 
@@ -534,6 +567,7 @@ import {
 resource "estate_vm_placement" "dmz_33" {
   provider = estate
   host     = "esx-c02"
+  pin      = "none"
   vm       = "web-10"
 }
 
@@ -548,6 +582,7 @@ import {
 resource "estate_vm_placement" "dmz_34" {
   provider = estate
   host     = "esx-c03"
+  pin      = "none"
   vm       = "web-11"
 }
 
@@ -562,6 +597,7 @@ import {
 resource "estate_vm_placement" "dmz_35" {
   provider = estate
   host     = "esx-c04"
+  pin      = "none"
   vm       = "web-12"
 }
 
@@ -576,6 +612,7 @@ import {
 resource "estate_vm_placement" "dmz_36" {
   provider = estate
   host     = "esx-c01"
+  pin      = "none"
   vm       = "web-13"
 }
 
@@ -590,6 +627,7 @@ import {
 resource "estate_vm_placement" "dmz_37" {
   provider = estate
   host     = "esx-c02"
+  pin      = "none"
   vm       = "web-14"
 }
 
@@ -604,6 +642,7 @@ import {
 resource "estate_vm_placement" "dmz_38" {
   provider = estate
   host     = "esx-c03"
+  pin      = "none"
   vm       = "web-15"
 }
 
@@ -618,6 +657,7 @@ import {
 resource "estate_vm_placement" "dmz_39" {
   provider = estate
   host     = "esx-c04"
+  pin      = "none"
   vm       = "web-16"
 }
 
@@ -632,6 +672,7 @@ import {
 resource "estate_vm_placement" "dmz_40" {
   provider = estate
   host     = "esx-c01"
+  pin      = "none"
   vm       = "web-17"
 }
 
@@ -646,6 +687,7 @@ import {
 resource "estate_vm_placement" "dmz_41" {
   provider = estate
   host     = "esx-c02"
+  pin      = "none"
   vm       = "web-18"
 }
 
@@ -660,6 +702,7 @@ import {
 resource "estate_vm_placement" "dmz_42" {
   provider = estate
   host     = "esx-c03"
+  pin      = "none"
   vm       = "web-19"
 }
 
@@ -674,6 +717,7 @@ import {
 resource "estate_vm_placement" "dmz_43" {
   provider = estate
   host     = "esx-c04"
+  pin      = "none"
   vm       = "web-20"
 }
 
@@ -688,6 +732,7 @@ import {
 resource "estate_vm_placement" "dmz_44" {
   provider = estate
   host     = "esx-c01"
+  pin      = "none"
   vm       = "web-21"
 }
 
@@ -702,6 +747,7 @@ import {
 resource "estate_vm_placement" "dmz_45" {
   provider = estate
   host     = "esx-c02"
+  pin      = "none"
   vm       = "web-22"
 }
 
@@ -716,6 +762,7 @@ import {
 resource "estate_vm_placement" "dmz_46" {
   provider = estate
   host     = "esx-c03"
+  pin      = "none"
   vm       = "web-23"
 }
 
@@ -730,6 +777,7 @@ import {
 resource "estate_vm_placement" "dmz_47" {
   provider = estate
   host     = "esx-c04"
+  pin      = "none"
   vm       = "web-24"
 }
 
@@ -744,6 +792,7 @@ import {
 resource "estate_vm_placement" "dmz_48" {
   provider = estate
   host     = "esx-c01"
+  pin      = "none"
   vm       = "web-25"
 }
 
@@ -758,6 +807,7 @@ import {
 resource "estate_vm_placement" "dmz_49" {
   provider = estate
   host     = "esx-c02"
+  pin      = "none"
   vm       = "web-26"
 }
 
@@ -772,6 +822,7 @@ import {
 resource "estate_vm_placement" "dmz_50" {
   provider = estate
   host     = "esx-c03"
+  pin      = "none"
   vm       = "web-27"
 }
 
@@ -786,6 +837,7 @@ import {
 resource "estate_vm_placement" "dmz_51" {
   provider = estate
   host     = "esx-c04"
+  pin      = "none"
   vm       = "web-28"
 }
 
@@ -800,6 +852,7 @@ import {
 resource "estate_vm_placement" "dmz_52" {
   provider = estate
   host     = "esx-c01"
+  pin      = "none"
   vm       = "web-29"
 }
 
@@ -814,6 +867,7 @@ import {
 resource "estate_vm_placement" "dmz_53" {
   provider = estate
   host     = "esx-c02"
+  pin      = "none"
   vm       = "web-30"
 }
 
@@ -828,6 +882,7 @@ import {
 resource "estate_vm_placement" "dmz_54" {
   provider = estate
   host     = "esx-c03"
+  pin      = "none"
   vm       = "web-31"
 }
 
@@ -842,6 +897,7 @@ import {
 resource "estate_vm_placement" "dmz_55" {
   provider = estate
   host     = "esx-c04"
+  pin      = "none"
   vm       = "web-32"
 }
 
@@ -856,6 +912,7 @@ import {
 resource "estate_vm_placement" "dmz_56" {
   provider = estate
   host     = "esx-c01"
+  pin      = "none"
   vm       = "web-33"
 }
 
@@ -870,6 +927,7 @@ import {
 resource "estate_vm_placement" "dmz_57" {
   provider = estate
   host     = "esx-c02"
+  pin      = "none"
   vm       = "web-34"
 }
 
@@ -884,6 +942,7 @@ import {
 resource "estate_vm_placement" "dmz_58" {
   provider = estate
   host     = "esx-c03"
+  pin      = "none"
   vm       = "web-35"
 }
 
@@ -898,6 +957,7 @@ import {
 resource "estate_vm_placement" "dmz_59" {
   provider = estate
   host     = "esx-c04"
+  pin      = "none"
   vm       = "web-36"
 }
 
