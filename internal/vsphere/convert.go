@@ -37,6 +37,15 @@ func convert(contents []types.ObjectContent) (inventory.Estate, names, []string,
 		return e, names{}, nil, err
 	}
 	n := nameAll(d)
+	est, w := convertNamed(d, n)
+	return est, n, w, nil
+}
+
+// convertNamed is convert with the names given: a scoped read (ReadClusters)
+// names its objects from the index of the whole inventory, so a name is the
+// same whatever the scope.
+func convertNamed(d decoded, n names) (inventory.Estate, warnings) {
+	var e inventory.Estate
 	var w warnings
 	for _, ds := range d.datastores {
 		out := datastore(ds, n)
@@ -61,7 +70,7 @@ func convert(contents []types.ObjectContent) (inventory.Estate, names, []string,
 		applyOverrides(e.VMs, inClusterOf(e.Hosts, out.Name), overrides)
 		e.Clusters = append(e.Clusters, out)
 	}
-	return e, n, w, nil
+	return e, w
 }
 
 func decode(contents []types.ObjectContent) (decoded, error) {

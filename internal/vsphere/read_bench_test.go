@@ -8,6 +8,7 @@ import (
 	"github.com/vmware/govmomi/view"
 	"github.com/vmware/govmomi/vim25/mo"
 
+	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 	"github.com/estate-tf/terraform-provider-estate/internal/lab"
 	"github.com/estate-tf/terraform-provider-estate/internal/vsphere"
 )
@@ -32,6 +33,21 @@ func BenchmarkRead(b *testing.B) {
 				}
 				if len(topo.Estate.VMs()) != size.vms {
 					b.Fatalf("read %d VMs, want %d", len(topo.Estate.VMs()), size.vms)
+				}
+				trips = topo.RoundTrips
+			}
+			b.ReportMetric(float64(trips), "soap-calls/read")
+		})
+		// One cluster of 16 hosts (lab.Synthetic's clusters), as for a few placements.
+		b.Run(fmt.Sprintf("vms=%d/one-cluster", size.vms), func(b *testing.B) {
+			var trips int64
+			for b.Loop() {
+				topo, err := c.ReadClusters(context.Background(), "", []inventory.ClusterName{"cl-000"})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(topo.Estate.Hosts()) != 16 {
+					b.Fatalf("read %d hosts, want 16", len(topo.Estate.Hosts()))
 				}
 				trips = topo.RoundTrips
 			}
