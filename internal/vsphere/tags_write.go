@@ -3,8 +3,10 @@ package vsphere
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
 
+	"github.com/vmware/govmomi/vapi/rest"
 	"github.com/vmware/govmomi/vapi/tags"
 	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/types"
@@ -131,7 +133,7 @@ func (c *Client) DeleteTag(ctx context.Context, category, name string) error {
 	if err != nil || tag == nil {
 		return err
 	}
-	if err := m.DeleteTag(ctx, tag); err != nil {
+	if err := m.DeleteTag(ctx, tag); err != nil && !rest.IsStatusError(err, http.StatusNotFound) {
 		return fmt.Errorf("deleting tag %s/%s: %w", category, name, err)
 	}
 	return nil
@@ -204,14 +206,23 @@ func existingCategory(ctx context.Context, m *tags.Manager, name string) (string
 }
 
 // findTag returns the category's tag with this name, or nil.
+// A tag listed a moment ago may be gone when it is fetched: another resource
+// of the same apply (Terraform destroys in parallel) deleted it. Such a tag is
+// skipped, not an error.
 func findTag(ctx context.Context, m *tags.Manager, categoryID, name string) (*tags.Tag, error) {
-	all, err := m.GetTagsForCategory(ctx, categoryID)
+	ids, err := m.ListTagsForCategory(ctx, categoryID)
 	if err != nil {
 		return nil, err
 	}
-	for i := range all {
-		if all[i].Name == name {
-			return &all[i], nil
+	for _, id := range ids {
+		t, err := m.GetTag(ctx, id)
+		switch {
+		case rest.IsStatusError(err, http.StatusNotFound):
+			continue
+		case err != nil:
+			return nil, err
+		case t.Name == name:
+			return t, nil
 		}
 	}
 	return nil, nil
