@@ -14,7 +14,15 @@ func (w *world) decide(p *problem, sc *Scenario, verb string) {
 		sc.Verdict, sc.Reason = Unsafe, reason
 		return
 	}
-	chosen, stuck, undo := p.greedy()
+	// An evacuation spreads the load, as DRS balances a cluster; when
+	// spreading strands a VM, best fit (what a restart uses) may still place
+	// everything, before the exhaustive search is needed.
+	spread := p.purpose == evacuation
+	chosen, stuck, undo := p.greedy(spread)
+	if chosen == nil && spread {
+		undo()
+		chosen, stuck, undo = p.greedy(false)
+	}
 	if chosen != nil && p.certify(chosen) {
 		w.accept(p, chosen, sc, "first-fit decreasing", verb)
 		return

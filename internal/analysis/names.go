@@ -23,6 +23,15 @@ func checkNames(s *inventory.Snapshot, r Request) error {
 			errs = append(errs, fmt.Errorf("unknown host %q: %s", h, inventory.KnownList("hosts", hosts)))
 		}
 	}
+	clusters := map[inventory.ClusterName]bool{}
+	for _, c := range s.Clusters() {
+		clusters[c.Name] = true
+	}
+	for _, c := range r.Clusters {
+		if !clusters[c] {
+			errs = append(errs, fmt.Errorf("unknown cluster %q: %s", c, inventory.KnownList("clusters", clusters)))
+		}
+	}
 	for _, d := range r.FailDatastores {
 		if !datastores[d] {
 			errs = append(errs, fmt.Errorf("unknown datastore %q: %s", d, inventory.KnownList("datastores", datastores)))

@@ -25,7 +25,7 @@ type assignment []int
 // DRS balances a cluster). When a VM does not fit it returns nil and that VM, with
 // the search state left at that point to explain the shortfall (undo with
 // the returned function).
-func (p *problem) greedy() (assignment, int, func()) {
+func (p *problem) greedy(spread bool) (assignment, int, func()) {
 	order := p.order(func(a, b int) int {
 		va, vb := &p.w.vms[p.vms[a]], &p.w.vms[p.vms[b]]
 		return cmp.Or(cmp.Compare(vb.MemoryReservationMB+vb.MemoryMB, va.MemoryReservationMB+va.MemoryMB),
@@ -47,8 +47,8 @@ func (p *problem) greedy() (assignment, int, func()) {
 				continue
 			}
 			left := p.free[p.w.slot[h]].Memory - p.demand(p.vms[i], h).Memory
-			if p.purpose == evacuation {
-				left = -left // spread, as DRS balances: the host left with the most memory free
+			if spread {
+				left = -left // the host left with the most memory free
 			}
 			score := [2]int64{-p.spreadGain(used, i, h), left}
 			if best < 0 || score[0] < bestScore[0] || (score[0] == bestScore[0] && score[1] < bestScore[1]) {

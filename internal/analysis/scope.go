@@ -7,15 +7,16 @@ import (
 )
 
 // inScope reports whether a failure of these hosts belongs to the checks:
-// hosts of the named clusters (all of them when none are named) and servers
-// outside any cluster — a scope leaves out other clusters, not declared servers.
+// hosts of the named clusters (all of them when none are named), servers
+// outside any cluster and declared servers (in their failover domains) — a
+// scope leaves out other vCenter clusters, not declared servers.
 func inScope(s *inventory.Snapshot, clusters []inventory.ClusterName, hosts []inventory.HostName) bool {
 	if len(clusters) == 0 {
 		return true
 	}
 	return slices.ContainsFunc(hosts, func(h inventory.HostName) bool {
 		host, _ := s.Host(h)
-		return host.Cluster == "" || slices.Contains(clusters, host.Cluster)
+		return host.Cluster == "" || host.Kind != inventory.KindESXi || slices.Contains(clusters, host.Cluster)
 	})
 }
 

@@ -355,3 +355,43 @@ func TestEvacuationStaysInTheCluster(t *testing.T) {
 		t.Errorf("%+v", ev)
 	}
 }
+
+// Review findings on the late changes: a scope naming no cluster is refused;
+// a declared server in a failover domain stays in scope; min_hosts 1 allows a
+// system on one host; an evacuation that spreading strands is placed by best fit.
+func TestLateReviewFindings(t *testing.T) {
+	s := newEstate("prod", slot1).host("h1", "prod", 8, 8192).host("h2", "prod", 8, 8192).
+		vm("a", "h1", 0, 6000).vm("b", "h2", 0, 6000).snap()
+	_, err := analysis.Analyze(s, analysis.Request{Policy: analysis.DefaultPolicy(), Clusters: []inventory.ClusterName{"prdo"}})
+	if err == nil || err.Error() != `unknown cluster "prdo": known clusters are prod` {
+		t.Errorf("unknown scope: %v", err)
+	}
+
+	d := newEstate("prod", slot1).host("h1", "prod", 8, 8192).host("h2", "prod", 8, 8192).host("db1", "db-phys", 8, 8192).
+		vm("app", "h1", 0, 1024).
+		with(func(e *inventory.Estate) {
+			e.Clusters = append(e.Clusters, inventory.Cluster{Name: "db-phys", HA: inventory.HAConfig{Enabled: true}})
+			e.Hosts[2].Kind = inventory.KindPhysical
+			e.BusinessSystems = []inventory.BusinessSystem{{Name: "erp", VMs: []inventory.VMName{"app"}, Hosts: []inventory.HostName{"db1"}}}
+		}).snap()
+	rep, err := analysis.Analyze(d, analysis.Request{Policy: analysis.DefaultPolicy(), Clusters: []inventory.ClusterName{"prod"}})
+	if err != nil || rep.Summary.Unsafe != 1 {
+		t.Errorf("declared server out of scope: %v, %d unsafe", err, rep.Summary.Unsafe)
+	}
+
+	one := newEstate("c", slot1).host("h1", "c", 8, 8192).host("h2", "c", 8, 8192).vm("a", "h1", 0, 1024).vm("b", "h1", 0, 1024).
+		with(func(e *inventory.Estate) {
+			e.BusinessSystems = []inventory.BusinessSystem{{Name: "s", VMs: []inventory.VMName{"a", "b"}, MinHosts: 1}}
+		}).snap()
+	if rep, _ := analysis.Analyze(one, analysis.Request{Policy: analysis.DefaultPolicy()}); rep.Summary.SpreadViolations != 0 {
+		t.Errorf("min_hosts 1 counted as a spread violation")
+	}
+
+	ev := newEstate("c", slot1).host("m", "c", 16, 65536).host("A", "c", 8, 10240).host("B", "c", 8, 6144).
+		vm("x6", "m", 0, 6144).vm("y5", "m", 0, 5120).vm("z5", "m", 0, 5120).snap()
+	p := analysis.DefaultPolicy()
+	p.SearchBudget = 1
+	if e := analysis.Evacuate(ev, p, []inventory.HostName{"m"}); e.Verdict != analysis.Safe {
+		t.Errorf("evacuation: %s: %s", e.Verdict, e.Reason)
+	}
+}

@@ -21,7 +21,8 @@ type Spread struct {
 
 // Concentrated reports several running members, all on one host — a single point of
 // failure that placement could avoid (a one-member system cannot).
-func (s Spread) Concentrated() bool { return len(s.Hosts) == 1 && s.Members > 1 }
+// A min_hosts of 1 allows it explicitly.
+func (s Spread) Concentrated() bool { return len(s.Hosts) == 1 && s.Members > 1 && s.MinHosts != 1 }
 
 // Violated reports fewer hosts than min_hosts, or concentration on one host.
 func (s Spread) Violated() bool { return !s.SpreadOK || s.Concentrated() }

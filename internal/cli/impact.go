@@ -92,6 +92,9 @@ func impactReport(ctx context.Context, plan *tfjson.Plan, live *inventory.Snapsh
 		return report.Report{}, fmt.Errorf("the estate before the change: %w", err)
 	}
 	ra := pc.after.inputs.Overlay(live)
+	if len(ra.Problems) > 0 {
+		return report.Report{}, fmt.Errorf("the planned estate: %s", strings.Join(ra.Problems, "; "))
+	}
 	after, err := live.With(ra.Changes...)
 	if err != nil {
 		return report.Report{}, fmt.Errorf("the estate after the change: %w", err)

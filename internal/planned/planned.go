@@ -5,6 +5,7 @@
 package planned
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 
@@ -66,6 +67,10 @@ type Result struct {
 	// live estate does not have them (created in the same apply, or gone).
 	MissingPlacements []string
 	MissingMembers    []string
+	// Problems are declared servers that contradict vCenter, left out: a
+	// name vCenter gives an ESXi host, or a failover domain named like a
+	// vCenter cluster (estate_host refuses both; so must every input).
+	Problems []string
 }
 
 // Overlay turns the inputs into changes of the planned estate, in the order
@@ -79,6 +84,16 @@ func (in Inputs) Overlay(live *inventory.Snapshot) Result {
 		name := inventory.HostName(h.Name)
 		if kind := inventory.HostKind(h.Kind); kind != "" && kind != inventory.KindESXi {
 			domain := inventory.ClusterName(h.FailoverDomain)
+			if cur, ok := live.Host(name); ok && cur.Kind == inventory.KindESXi {
+				r.Problems = append(r.Problems, fmt.Sprintf("declared server %q: vCenter has an ESXi host of that name; a declared server needs a name of its own", inventory.Clip(h.Name)))
+				continue
+			}
+			if _, vcenter := live.Cluster(domain); vcenter && domain != "" {
+				if hosts := live.HostsIn(domain); len(hosts) > 0 && hosts[0].Kind == inventory.KindESXi {
+					r.Problems = append(r.Problems, fmt.Sprintf("declared server %q: failover_domain %q is a vCenter cluster; a failover domain groups declared servers only", inventory.Clip(h.Name), inventory.Clip(string(domain))))
+					continue
+				}
+			}
 			if _, vcenter := live.Cluster(domain); domain != "" && !vcenter && !domains[domain] {
 				domains[domain] = true
 				r.Changes = append(r.Changes, inventory.PutCluster{Cluster: FailoverDomain(domain)})

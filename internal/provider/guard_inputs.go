@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
@@ -153,8 +154,11 @@ func unknownWithin(v attr.Value) bool {
 // evacuation, business systems and standby groups. It returns the hosts
 // entering maintenance and, quoted, the VMs it left out because the estate
 // does not have them.
-func (in guardInputs) overlay(live *inventory.Snapshot) ([]inventory.Change, []inventory.HostName, []string) {
+func (in guardInputs) overlay(live *inventory.Snapshot, diags *diagnostics) ([]inventory.Change, []inventory.HostName, []string) {
 	r := in.planned().Overlay(live)
+	for _, p := range r.Problems {
+		diags.AddAttributeError(path.Root("hosts"), "Invalid declared server", p)
+	}
 	return r.Changes, r.Maintenance, r.MissingMembers
 }
 

@@ -181,7 +181,10 @@ func (r *GuardResource) analyse(ctx context.Context, m *guardModel, diags *diagn
 			fmt.Sprintf("vCenter has no VM %s now; the guard analyses the other placements.", strings.Join(missing, ", ")))
 	}
 	in := m.inputs(ctx, diags)
-	more, entering, absent := in.overlay(estate)
+	more, entering, absent := in.overlay(estate, diags)
+	if diags.HasError() {
+		return nil
+	}
 	if len(absent) > 0 {
 		diags.AddAttributeWarning(path.Root("business_systems"), "Business-system VMs not in vCenter are left out",
 			fmt.Sprintf("vCenter has no VM %s now; the business systems are analysed without them.", strings.Join(absent, ", ")))
