@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	fwlist "github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
+	"github.com/estate-tf/terraform-provider-estate/internal/vsphere"
 )
 
 var _ fwlist.ListResourceWithConfigure = &HostListResource{}
@@ -53,19 +55,8 @@ func (r *HostListResource) Configure(_ context.Context, req resource.ConfigureRe
 
 func (r *HostListResource) List(ctx context.Context, req fwlist.ListRequest, stream *fwlist.ListResultsStream) {
 	var m hostListModel
-	diags := req.Config.Get(ctx, &m)
-	if diags.HasError() {
-		stream.Results = fwlist.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	if r.data == nil {
-		diags.AddError("Provider not configured", "The estate provider has no vCenter connection: its configuration has values not known yet.")
-		stream.Results = fwlist.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	topo, d := r.data.topology(ctx)
-	if diags.Append(d...); diags.HasError() {
-		stream.Results = fwlist.ListResultsStreamDiagnostics(diags)
+	topo, diags, ok := listStart(ctx, r.data, req, &m, stream)
+	if !ok {
 		return
 	}
 	hosts, err := topo.Estate.SelectHosts(inventory.HostFilter{Cluster: inventory.ClusterName(m.Cluster.ValueString()),
@@ -107,4 +98,24 @@ func (r *HostListResource) List(ctx context.Context, req fwlist.ListRequest, str
 			}
 		}
 	}
+}
+
+// listStart is the start every list resource shares: decode the list block's
+// configuration into m and read the live estate, or stream the diagnostics
+// and report false.
+func listStart(ctx context.Context, data *providerData, req fwlist.ListRequest, m any, stream *fwlist.ListResultsStream) (*vsphere.Topology, diag.Diagnostics, bool) {
+	diags := req.Config.Get(ctx, m)
+	if !diags.HasError() && data == nil {
+		diags.AddError("Provider not configured", "The estate provider has no vCenter connection: its configuration has values not known yet.")
+	}
+	if diags.HasError() {
+		stream.Results = fwlist.ListResultsStreamDiagnostics(diags)
+		return nil, diags, false
+	}
+	topo, d := data.topology(ctx)
+	if diags.Append(d...); diags.HasError() {
+		stream.Results = fwlist.ListResultsStreamDiagnostics(diags)
+		return nil, diags, false
+	}
+	return topo, diags, true
 }

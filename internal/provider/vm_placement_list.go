@@ -63,19 +63,8 @@ func (r *VMPlacementListResource) Configure(_ context.Context, req resource.Conf
 
 func (r *VMPlacementListResource) List(ctx context.Context, req fwlist.ListRequest, stream *fwlist.ListResultsStream) {
 	var m vmPlacementListModel
-	diags := req.Config.Get(ctx, &m)
-	if diags.HasError() {
-		stream.Results = fwlist.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	if r.data == nil {
-		diags.AddError("Provider not configured", "The estate provider has no vCenter connection: its configuration has values not known yet.")
-		stream.Results = fwlist.ListResultsStreamDiagnostics(diags)
-		return
-	}
-	topo, d := r.data.topology(ctx)
-	if diags.Append(d...); diags.HasError() {
-		stream.Results = fwlist.ListResultsStreamDiagnostics(diags)
+	topo, diags, ok := listStart(ctx, r.data, req, &m, stream)
+	if !ok {
 		return
 	}
 	vms, err := topo.Estate.SelectVMs(inventory.VMFilter{
