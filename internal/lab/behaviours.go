@@ -1,8 +1,6 @@
 package lab
 
 import (
-	"time"
-
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25/methods"
 	"github.com/vmware/govmomi/vim25/mo"
@@ -118,9 +116,7 @@ func (vm *labVM) relocate(ctx *simulator.Context, spec types.VirtualMachineReloc
 				return nil, fault
 			}
 			defer done()
-			if d := vm.ledger.vmotionDuration(); d > 0 {
-				time.Sleep(d)
-			}
+			vm.ledger.runVMotion()
 		}
 		res := vm.VirtualMachine.RelocateVMTask(ctx, &types.RelocateVM_Task{This: vm.Self, Spec: spec}).(*methods.RelocateVM_TaskBody).Res
 		inner := ctx.Map.Get(res.Returnval).(*simulator.Task)

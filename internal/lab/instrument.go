@@ -51,6 +51,7 @@ type ledger struct {
 	vmotions map[types.ManagedObjectReference]int    // by host: vMotions in progress
 	peaks    map[types.ManagedObjectReference]HostPeak
 	duration time.Duration // how long a vMotion takes once admitted (SetVMotionDuration)
+	hold     chan struct{} // while set, admitted vMotions wait for it to close (HoldVMotions)
 }
 
 func newLedger(reg *simulator.Registry) *ledger {
@@ -203,10 +204,48 @@ func (l *Lab) SetVMotionDuration(d time.Duration) {
 	l.ledger.duration = d
 }
 
-func (g *ledger) vmotionDuration() time.Duration {
+// HoldVMotions makes every vMotion admitted from now on wait, once admitted
+// (its reservations held on both hosts), until release is called, so tests can
+// make vMotions overlap without depending on timing. Wait for the overlap with
+// VMotionsInFlight.
+func (l *Lab) HoldVMotions() (release func()) {
+	g := l.ledger
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.duration
+	hold := make(chan struct{})
+	g.hold = hold
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			g.mu.Lock()
+			defer g.mu.Unlock()
+			if g.hold == hold {
+				g.hold = nil
+			}
+			close(hold)
+		})
+	}
+}
+
+// VMotionsInFlight is the number of vMotions admitted and not yet ended.
+func (l *Lab) VMotionsInFlight() int {
+	l.ledger.mu.Lock()
+	defer l.ledger.mu.Unlock()
+	return len(l.ledger.inflight)
+}
+
+// runVMotion waits as long as an admitted vMotion takes: the set duration,
+// and until a hold is released.
+func (g *ledger) runVMotion() {
+	g.mu.Lock()
+	d, hold := g.duration, g.hold
+	g.mu.Unlock()
+	if d > 0 {
+		time.Sleep(d)
+	}
+	if hold != nil {
+		<-hold
+	}
 }
 
 // sample records the peaks after a lab injection changed what hosts carry.

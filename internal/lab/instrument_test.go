@@ -61,7 +61,8 @@ func TestVMotionPeaksHoldReservationsOnBothHosts(t *testing.T) {
 
 func TestPeakConcurrentVMotions(t *testing.T) {
 	f := start(t)
-	f.lab.SetVMotionDuration(300 * time.Millisecond)
+	release := f.lab.HoldVMotions()
+	defer release()
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
 	for i, vm := range []string{"web-01", "web-02"} {
@@ -71,6 +72,15 @@ func TestPeakConcurrentVMotions(t *testing.T) {
 			errs[i] = f.migrate(t, vm, "esx-03")
 		}()
 	}
+	// Both vMotions are admitted, and held, before either ends.
+	for deadline := time.Now().Add(30 * time.Second); f.lab.VMotionsInFlight() < 2; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			release()
+			wg.Wait()
+			t.Fatalf("%d vMotions in flight after 30s, want 2 at once: %v", f.lab.VMotionsInFlight(), errors.Join(errs...))
+		}
+	}
+	release()
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		t.Fatal(err)

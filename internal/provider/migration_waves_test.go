@@ -13,13 +13,16 @@ import (
 )
 
 // peaks runs a wave with a mover that takes a while and records, per host,
-// the most moves in flight at once (as source or target).
+// the most moves in flight at once (as source or target). A move ends only
+// once limit moves have been in flight together (or after 10 s), so the
+// overlap does not depend on how fast goroutines start on a busy machine.
 func peaks(t *testing.T, ctx context.Context, wave []analysis.Move, limit int, fail inventory.VMName, cancelAfter int, cancel func()) (map[inventory.HostName]int, []waveResult, []analysis.Move) {
 	t.Helper()
 	var mu sync.Mutex
 	now, peak := map[inventory.HostName]int{}, map[inventory.HostName]int{}
 	var results []waveResult
-	started := 0
+	started, running := 0, 0
+	full, closed := make(chan struct{}), false
 	notStarted := runWave(ctx, wave, limit, func(m analysis.Move) error {
 		mu.Lock()
 		started++
@@ -30,9 +33,18 @@ func peaks(t *testing.T, ctx context.Context, wave []analysis.Move, limit int, f
 			now[h]++
 			peak[h] = max(peak[h], now[h])
 		}
+		if running++; running == limit && !closed {
+			closed = true
+			close(full)
+		}
 		mu.Unlock()
-		time.Sleep(5 * time.Millisecond)
+		select {
+		case <-full:
+		case <-time.After(10 * time.Second):
+		}
+		time.Sleep(time.Millisecond)
 		mu.Lock()
+		running--
 		now[m.From]--
 		now[m.To]--
 		mu.Unlock()
