@@ -15,6 +15,7 @@ import (
 
 	"github.com/estate-tf/terraform-provider-estate/internal/analysis"
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
+	"github.com/estate-tf/terraform-provider-estate/internal/vsphere"
 )
 
 var (
@@ -97,11 +98,12 @@ func (r *VMPlacementResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if resp.Diagnostics.HasError() || plan.VM.IsUnknown() || plan.Host.IsUnknown() {
 		return
 	}
-	topo, diags := r.data.topology(ctx)
+	vm, host := inventory.VMName(plan.VM.ValueString()), inventory.HostName(plan.Host.ValueString())
+	// The clusters of the VM and the host are all this check reads (provider_data.go).
+	topo, diags := r.data.scopedTopology(ctx, vm, host)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
-	vm, host := inventory.VMName(plan.VM.ValueString()), inventory.HostName(plan.Host.ValueString())
 	if _, ok := topo.Estate.VM(vm); !ok {
 		// Not an error: the VM may be created in the same apply (by the vsphere
 		// provider), and a VM deleted out of band must not fail a destroy, whose
@@ -189,7 +191,7 @@ func (r *VMPlacementResource) place(ctx context.Context, m *vmPlacementModel, pr
 		return
 	}
 	planned := m.vmPlacementPinModel
-	r.readInto(ctx, m, diags)
+	r.readInto(ctx, m, false, diags)
 	keepPlannedReads(m, planned)
 }
 
@@ -228,7 +230,7 @@ func (r *VMPlacementResource) Read(ctx context.Context, req resource.ReadRequest
 	// The identity is set even when the VM is gone: the framework requires one after every Read
 	// without errors, and a Terraform that keeps no identities (before 1.12) sends none to keep.
 	setPlacementIdentity(ctx, resp.Identity, state.VM, &resp.Diagnostics)
-	if !r.readInto(ctx, &state, &resp.Diagnostics) {
+	if !r.readInto(ctx, &state, true, &resp.Diagnostics) {
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -236,8 +238,15 @@ func (r *VMPlacementResource) Read(ctx context.Context, req resource.ReadRequest
 }
 
 // readInto sets the VM's live host; it reports false when the VM is gone.
-func (r *VMPlacementResource) readInto(ctx context.Context, m *vmPlacementModel, diags *diagnostics) bool {
-	topo, d := r.data.topology(ctx)
+// scoped reads only the VM's cluster (refresh); apply reads what it moved in.
+func (r *VMPlacementResource) readInto(ctx context.Context, m *vmPlacementModel, scoped bool, diags *diagnostics) bool {
+	var topo *vsphere.Topology
+	var d diagnostics
+	if scoped {
+		topo, d = r.data.scopedTopology(ctx, inventory.VMName(m.VM.ValueString()), "")
+	} else {
+		topo, d = r.data.topology(ctx)
+	}
 	if diags.Append(d...); d.HasError() {
 		return true
 	}

@@ -2,6 +2,8 @@ package vsphere
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"sync"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
@@ -16,6 +18,15 @@ type Cache struct {
 	client *Client
 	mu     sync.Mutex
 	topo   map[string]*Topology
+
+	// The scoped reads (docs/design/topology-cache.md): the index and reads of
+	// some clusters, for the per-resource checks that need only those. smu is
+	// never held while mu is taken.
+	smu    sync.Mutex
+	scoped map[string]*scopedState
+	// fullOnce records the datacenter filters read in full: once something
+	// needed everything, scoped requests use the full read too (Wide).
+	fullOnce map[string]bool
 }
 
 // NewCache starts an empty cache over a session.
@@ -38,6 +49,10 @@ func (c *Cache) Topology(ctx context.Context, datacenter string) (*Topology, err
 		return nil, err
 	}
 	c.topo[datacenter] = t
+	if c.fullOnce == nil {
+		c.fullOnce = map[string]bool{}
+	}
+	c.fullOnce[datacenter] = true
 	return t, nil
 }
 
@@ -48,6 +63,7 @@ func (c *Cache) Topology(ctx context.Context, datacenter string) (*Topology, err
 // host is not in it, as with a datacenter filter) is dropped and read afresh
 // on next use.
 func (c *Cache) Moved(vm inventory.VMName, to inventory.HostName) {
+	c.dropScoped() // the index and the scoped reads locate VMs: read afresh
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for dc, t := range c.topo {
@@ -64,7 +80,169 @@ func (c *Cache) Moved(vm inventory.VMName, to inventory.HostName) {
 
 // Invalidate drops the cached reads; writes call it so the next read is fresh.
 func (c *Cache) Invalidate() {
+	c.dropScoped()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.topo = map[string]*Topology{}
+}
+
+// MaxScopedReads bounds the scoped reads of one configured provider instance
+// per datacenter filter: a request no cached scoped read covers once that many
+// were made is refused (ErrScopeExhausted), and the caller uses the full read,
+// which then serves every later request. With the index read (3 calls) and the
+// full read (3), a command costs a constant number of SOAP calls whatever its
+// resources ask for.
+const MaxScopedReads = 4
+
+// ErrScopeExhausted says the cache made MaxScopedReads scoped reads already.
+var ErrScopeExhausted = errors.New("the scoped reads of this command are used up: read everything")
+
+// scopedState is the scoped reads of one datacenter filter.
+type scopedState struct {
+	index   *Index
+	reads   []scopedTopology
+	made    int
+	next    *scopedBatch // requests waiting for the read after the one in flight
+	reading bool
+}
+
+type scopedTopology struct {
+	clusters map[inventory.ClusterName]bool
+	topo     *Topology
+}
+
+// scopedBatch is the requests served by one scoped read: those that arrive
+// while another read is in flight share the next one, of their union.
+type scopedBatch struct {
+	clusters map[inventory.ClusterName]bool
+	done     chan struct{}
+	topo     *Topology
+	err      error
+}
+
+func covers(have map[inventory.ClusterName]bool, want []inventory.ClusterName) bool {
+	for _, c := range want {
+		if !have[c] {
+			return false
+		}
+	}
+	return true
+}
+
+// Wide reports whether this cache has read datacenter in full (the read may
+// have been invalidated since): a read of everything serves every later
+// request, so scoped requests then use Topology too, and a command whose
+// writes invalidate the cache pays for one kind of read, not both. It waits
+// for a full read in flight.
+func (c *Cache) Wide(datacenter string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.fullOnce[datacenter]
+}
+
+// Index returns the index read (ReadIndex), reading it on first use; writes
+// and moves drop it (Moved, Invalidate).
+func (c *Cache) Index(ctx context.Context, datacenter string) (*Index, error) {
+	c.smu.Lock()
+	defer c.smu.Unlock()
+	st := c.scopedOf(datacenter)
+	if st.index != nil {
+		return st.index, nil
+	}
+	ix, err := c.client.ReadIndex(ctx, datacenter)
+	if err != nil {
+		return nil, err
+	}
+	st.index = ix
+	return ix, nil
+}
+
+func (c *Cache) scopedOf(datacenter string) *scopedState {
+	if c.scoped == nil {
+		c.scoped = map[string]*scopedState{}
+	}
+	st, ok := c.scoped[datacenter]
+	if !ok {
+		st = &scopedState{}
+		c.scoped[datacenter] = st
+	}
+	return st
+}
+
+// Scoped returns a read that covers the given clusters of ix (from
+// Cache.Index): a cached scoped read that has them all, or a new one. Requests
+// that arrive while a scoped read is in flight wait for it and share the next
+// read, of their union; after MaxScopedReads reads it returns
+// ErrScopeExhausted. It never returns the full read: callers check HasFull
+// first (Wide), and a full read never takes a partial estate (Topology reads its own).
+func (c *Cache) Scoped(ctx context.Context, ix *Index, clusters []inventory.ClusterName) (*Topology, error) {
+	c.smu.Lock()
+	st := c.scopedOf(ix.Datacenter)
+	if st.index != ix {
+		c.smu.Unlock()
+		return nil, ErrScopeExhausted // the index was dropped by a write since: read everything
+	}
+	for _, r := range st.reads {
+		if covers(r.clusters, clusters) {
+			c.smu.Unlock()
+			return r.topo, nil
+		}
+	}
+	if st.made >= MaxScopedReads {
+		c.smu.Unlock()
+		return nil, ErrScopeExhausted
+	}
+	if st.next == nil {
+		st.next = &scopedBatch{clusters: map[inventory.ClusterName]bool{}, done: make(chan struct{})}
+	}
+	b := st.next
+	for _, cl := range clusters {
+		b.clusters[cl] = true
+	}
+	if st.reading {
+		c.smu.Unlock()
+		select {
+		case <-b.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		return b.topo, b.err
+	}
+	st.reading = true
+	for st.next != nil && st.made < MaxScopedReads {
+		batch := st.next
+		st.next = nil
+		st.made++
+		c.smu.Unlock()
+		want := make([]inventory.ClusterName, 0, len(batch.clusters))
+		for cl := range batch.clusters {
+			want = append(want, cl)
+		}
+		slices.Sort(want)
+		t, err := c.client.ReadScoped(ctx, ix, want)
+		c.smu.Lock()
+		batch.topo, batch.err = t, err
+		if err == nil && st.index == ix {
+			st.reads = append(st.reads, scopedTopology{clusters: batch.clusters, topo: t})
+		}
+		close(batch.done)
+	}
+	if st.next != nil { // out of reads: the waiters read everything
+		st.next.err = ErrScopeExhausted
+		close(st.next.done)
+		st.next = nil
+	}
+	st.reading = false
+	c.smu.Unlock()
+	<-b.done
+	return b.topo, b.err
+}
+
+// dropScoped forgets the index and the scoped reads; the count of reads made stays.
+func (c *Cache) dropScoped() {
+	c.smu.Lock()
+	defer c.smu.Unlock()
+	for _, st := range c.scoped {
+		st.index, st.reads = nil, nil
+	}
 }
