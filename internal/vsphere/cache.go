@@ -102,6 +102,7 @@ type scopedState struct {
 	index   *Index
 	reads   []scopedTopology
 	made    int
+	flight  *scopedBatch // the read in flight
 	next    *scopedBatch // requests waiting for the read after the one in flight
 	reading bool
 }
@@ -188,6 +189,10 @@ func (c *Cache) Scoped(ctx context.Context, ix *Index, clusters []inventory.Clus
 			return r.topo, nil
 		}
 	}
+	if f := st.flight; f != nil && covers(f.clusters, clusters) {
+		c.smu.Unlock()
+		return waitBatch(ctx, f)
+	}
 	if st.made >= MaxScopedReads {
 		c.smu.Unlock()
 		return nil, ErrScopeExhausted
@@ -201,17 +206,12 @@ func (c *Cache) Scoped(ctx context.Context, ix *Index, clusters []inventory.Clus
 	}
 	if st.reading {
 		c.smu.Unlock()
-		select {
-		case <-b.done:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
-		return b.topo, b.err
+		return waitBatch(ctx, b)
 	}
 	st.reading = true
 	for st.next != nil && st.made < MaxScopedReads {
 		batch := st.next
-		st.next = nil
+		st.next, st.flight = nil, batch
 		st.made++
 		c.smu.Unlock()
 		want := make([]inventory.ClusterName, 0, len(batch.clusters))
@@ -225,6 +225,7 @@ func (c *Cache) Scoped(ctx context.Context, ix *Index, clusters []inventory.Clus
 		if err == nil && st.index == ix {
 			st.reads = append(st.reads, scopedTopology{clusters: batch.clusters, topo: t})
 		}
+		st.flight = nil
 		close(batch.done)
 	}
 	if st.next != nil { // out of reads: the waiters read everything
@@ -236,6 +237,15 @@ func (c *Cache) Scoped(ctx context.Context, ix *Index, clusters []inventory.Clus
 	c.smu.Unlock()
 	<-b.done
 	return b.topo, b.err
+}
+
+func waitBatch(ctx context.Context, b *scopedBatch) (*Topology, error) {
+	select {
+	case <-b.done:
+		return b.topo, b.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // dropScoped forgets the index and the scoped reads; the count of reads made stays.
