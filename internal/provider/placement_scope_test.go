@@ -80,10 +80,20 @@ func TestScopedPlacementChecksEqualFullReadChecks(t *testing.T) {
 				}
 				vms = some
 			}
-			checked, scopedUsed := 0, 0
+			checked, scopedUsed, errs, warns := 0, 0, 0, 0
 			for _, vm := range vms {
 				// One cache per VM: the scoped reads per command are bounded.
 				scoped, _ := scopeTestData(t, l)
+				// Refresh (Read) reads the VM's cluster only: the VM as the full read has it.
+				topo, sd := scoped.scopedTopology(ctx, vm, "")
+				if sd.HasError() {
+					t.Fatal(sd)
+				}
+				gotVM, gotOK := topo.Estate.VM(vm)
+				wantVM, wantOK := fullTopo.Estate.VM(vm)
+				if gotOK != wantOK || fmt.Sprintf("%+v", gotVM) != fmt.Sprintf("%+v", wantVM) {
+					t.Errorf("refresh of %s: scoped read has %+v (%v), full read %+v (%v)", vm, gotVM, gotOK, wantVM, wantOK)
+				}
 				for _, host := range hosts {
 					want := checkWith(fullTopo, fd, full.policy, vm, host)
 					topo, sd := scoped.scopedTopology(ctx, vm, host)
@@ -95,6 +105,14 @@ func TestScopedPlacementChecksEqualFullReadChecks(t *testing.T) {
 						t.Errorf("placement of %s on %s:\nscoped %q\nfull   %q", vm, host, got, want)
 					}
 					checked++
+					for _, line := range want {
+						switch {
+						case len(line) > 5 && line[:5] == "Error":
+							errs++
+						case len(line) > 7 && line[:7] == "Warning":
+							warns++
+						}
+					}
 					if !scoped.cache.Wide("") {
 						scopedUsed++
 					}
@@ -104,7 +122,10 @@ func TestScopedPlacementChecksEqualFullReadChecks(t *testing.T) {
 			if scopedUsed == 0 {
 				t.Errorf("no check used a scoped read (%d checks)", checked)
 			}
-			t.Logf("%d checks, %d from a scoped read", checked, scopedUsed)
+			if errs == 0 || warns == 0 {
+				t.Errorf("the checks gave %d errors and %d warnings: the comparison needs both", errs, warns)
+			}
+			t.Logf("%d checks, %d from a scoped read, %d errors, %d warnings", checked, scopedUsed, errs, warns)
 		})
 	}
 }
