@@ -27,6 +27,19 @@ type Cache struct {
 	// fullOnce records the datacenter filters read in full: once something
 	// needed everything, scoped requests use the full read too (Wide).
 	fullOnce map[string]bool
+	limits   *scopedLimits // nil: MaxScopedReads, MaxScopedShare
+}
+
+type scopedLimits struct {
+	reads int
+	share float64
+}
+
+// SetScopedLimits replaces MaxScopedReads and MaxScopedShare for this cache (tests).
+func (c *Cache) SetScopedLimits(reads int, share float64) {
+	c.smu.Lock()
+	defer c.smu.Unlock()
+	c.limits = &scopedLimits{reads, share}
 }
 
 // NewCache starts an empty cache over a session.
@@ -92,7 +105,14 @@ func (c *Cache) Invalidate() {
 // which then serves every later request. With the index read (3 calls) and the
 // full read (3), a command costs a constant number of SOAP calls whatever its
 // resources ask for.
-const MaxScopedReads = 4
+const MaxScopedReads = 2
+
+// MaxScopedShare bounds the clusters the scoped reads of a command may cover
+// together, as a share of the inventory's clusters (at least one cluster): a
+// request that would take them beyond it is refused (ErrScopeExhausted) and
+// the full read serves it. Scoped reads of many clusters cost more than the
+// full read they stand for, on top of the index (docs/performance.md).
+const MaxScopedShare = 0.25
 
 // ErrScopeExhausted says the cache made MaxScopedReads scoped reads already.
 var ErrScopeExhausted = errors.New("the scoped reads of this command are used up: read everything")
@@ -102,8 +122,9 @@ type scopedState struct {
 	index   *Index
 	reads   []scopedTopology
 	made    int
-	flight  *scopedBatch // the read in flight
-	next    *scopedBatch // requests waiting for the read after the one in flight
+	covered map[inventory.ClusterName]bool // the clusters read or being read
+	flight  *scopedBatch                   // the read in flight
+	next    *scopedBatch                   // requests waiting for the read after the one in flight
 	reading bool
 }
 
@@ -119,6 +140,27 @@ type scopedBatch struct {
 	done     chan struct{}
 	topo     *Topology
 	err      error
+}
+
+// allow reports whether the scoped reads may cover the clusters too
+// (MaxScopedShare), and counts them if so.
+func (st *scopedState) allow(ix *Index, clusters []inventory.ClusterName, share float64) bool {
+	if st.covered == nil {
+		st.covered = map[inventory.ClusterName]bool{}
+	}
+	n := len(st.covered)
+	for _, cl := range clusters {
+		if !st.covered[cl] {
+			n++
+		}
+	}
+	if n > max(1, int(share*float64(len(ix.idx.clusters)))) {
+		return false
+	}
+	for _, cl := range clusters {
+		st.covered[cl] = true
+	}
+	return true
 }
 
 func covers(have map[inventory.ClusterName]bool, want []inventory.ClusterName) bool {
@@ -193,7 +235,11 @@ func (c *Cache) Scoped(ctx context.Context, ix *Index, clusters []inventory.Clus
 		c.smu.Unlock()
 		return waitBatch(ctx, f)
 	}
-	if st.made >= MaxScopedReads {
+	reads, share := MaxScopedReads, MaxScopedShare
+	if c.limits != nil {
+		reads, share = c.limits.reads, c.limits.share
+	}
+	if st.made >= reads || !st.allow(ix, clusters, share) {
 		c.smu.Unlock()
 		return nil, ErrScopeExhausted
 	}
@@ -209,7 +255,7 @@ func (c *Cache) Scoped(ctx context.Context, ix *Index, clusters []inventory.Clus
 		return waitBatch(ctx, b)
 	}
 	st.reading = true
-	for st.next != nil && st.made < MaxScopedReads {
+	for st.next != nil {
 		batch := st.next
 		st.next, st.flight = nil, batch
 		st.made++
@@ -227,11 +273,6 @@ func (c *Cache) Scoped(ctx context.Context, ix *Index, clusters []inventory.Clus
 		}
 		st.flight = nil
 		close(batch.done)
-	}
-	if st.next != nil { // out of reads: the waiters read everything
-		st.next.err = ErrScopeExhausted
-		close(st.next.done)
-		st.next = nil
 	}
 	st.reading = false
 	c.smu.Unlock()
