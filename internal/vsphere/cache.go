@@ -114,7 +114,8 @@ const MaxScopedReads = 2
 // full read they stand for, on top of the index (docs/performance.md).
 const MaxScopedShare = 0.25
 
-// ErrScopeExhausted says the cache made MaxScopedReads scoped reads already.
+// ErrScopeExhausted says a request is for the full read: the scoped reads are
+// used up (MaxScopedReads, MaxScopedShare) or their index was dropped.
 var ErrScopeExhausted = errors.New("the scoped reads of this command are used up: read everything")
 
 // scopedState is the scoped reads of one datacenter filter.
@@ -215,9 +216,10 @@ func (c *Cache) scopedOf(datacenter string) *scopedState {
 // Scoped returns a read that covers the given clusters of ix (from
 // Cache.Index): a cached scoped read that has them all, or a new one. Requests
 // that arrive while a scoped read is in flight wait for it and share the next
-// read, of their union; after MaxScopedReads reads it returns
-// ErrScopeExhausted. It never returns the full read: callers check HasFull
-// first (Wide), and a full read never takes a partial estate (Topology reads its own).
+// read, of their union. Beyond MaxScopedReads reads or MaxScopedShare of the
+// clusters, or with an index dropped since, it returns ErrScopeExhausted. It
+// never returns the full read: callers check Wide first, and a full read is
+// never made of scoped reads (Topology reads its own).
 func (c *Cache) Scoped(ctx context.Context, ix *Index, clusters []inventory.ClusterName) (*Topology, error) {
 	c.smu.Lock()
 	st := c.scopedOf(ix.Datacenter)
