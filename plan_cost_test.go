@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -32,6 +33,8 @@ import (
 //
 // ESTATE_PLAN_COST_PROVIDER, when set, is a provider binary to measure instead
 // of one built from this tree (for a before/after comparison).
+// ESTATE_PLAN_COST_ONLY, when set, is a regular expression: only the plans and
+// applies whose names match run.
 func TestPlanCost(t *testing.T) {
 	if os.Getenv("ESTATE_PLAN_COST") == "" {
 		t.Skip("benchmark: set ESTATE_PLAN_COST=1 to run")
@@ -74,6 +77,7 @@ func TestPlanCost(t *testing.T) {
 		}
 	}()
 
+	selected := func(string) bool { return true }
 	small := startCountedLab(t, 16, 100)
 	big := startCountedLab(t, 320, 10000)
 	type plan struct {
@@ -93,6 +97,11 @@ func TestPlanCost(t *testing.T) {
 		calls, vapi int64
 		bytes       int64
 		methods     map[string]int64
+	}
+	if only := os.Getenv("ESTATE_PLAN_COST_ONLY"); only != "" {
+		re := regexp.MustCompile(only)
+		plans = slices.DeleteFunc(plans, func(p plan) bool { return !re.MatchString(p.name) })
+		selected = re.MatchString
 	}
 	results := make([]result, len(plans))
 	for i, p := range plans {
@@ -128,6 +137,9 @@ func TestPlanCost(t *testing.T) {
 		{"apply 200 estate_vm_placement moves, 10,000-VM lab", placementsFromTF(0, 200, 320), 0},
 		{"apply 200 moves as one estate_migration, 10,000-VM lab", migrationFromTF(200, 200, 320), 200},
 	} {
+		if !selected(a.name) {
+			continue
+		}
 		work := filepath.Join(dir, "apply-"+fmt.Sprint(a.first))
 		write(t, filepath.Join(work, "main.tf"), a.tf)
 		big.reset()

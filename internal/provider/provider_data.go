@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -51,6 +52,62 @@ func (d *providerData) topology(ctx context.Context) (*vsphere.Topology, diag.Di
 		diags.AddError("Cannot read the estate from vCenter", err.Error())
 		return nil, diags
 	}
+	return t, d.report(ctx, t, "")
+}
+
+// scopedTopology is the read a per-resource check of one VM and its target
+// host needs (host "" for none): the clusters they live in, found in the
+// index of the whole inventory (docs/design/topology-cache.md). What the
+// check says from it is what it says from the full read: the VM and host
+// are in it as in the full read, an unknown host is answered with the hosts
+// of the VM's cluster (in the read), and the VM's and host's clusters are
+// read whole. It falls back to the full read (topology) when that read is
+// already made or when the scope cannot say the same: a standalone host, the
+// scoped reads used up (vsphere.MaxScopedReads), a read that disagrees with
+// the index (something moved in between), or any error.
+func (d *providerData) scopedTopology(ctx context.Context, vm inventory.VMName, host inventory.HostName) (*vsphere.Topology, diag.Diagnostics) {
+	if d.cache.Wide(d.datacenter) {
+		return d.topology(ctx)
+	}
+	ix, err := d.cache.Index(ctx, d.datacenter)
+	if err != nil {
+		return d.topology(ctx)
+	}
+	var scope []inventory.ClusterName
+	at, vmOK := ix.VM(vm)
+	if vmOK {
+		cl, _ := ix.Host(at)
+		if cl == "" {
+			return d.topology(ctx)
+		}
+		scope = append(scope, cl)
+	}
+	cl, hostOK := ix.Host(host)
+	if hostOK {
+		if cl == "" {
+			return d.topology(ctx)
+		}
+		if !slices.Contains(scope, cl) {
+			scope = append(scope, cl)
+		}
+	}
+	t, err := d.cache.Scoped(ctx, ix, scope)
+	if err != nil {
+		return d.topology(ctx)
+	}
+	if v, ok := t.Estate.VM(vm); ok != vmOK || ok && v.Host != at {
+		return d.topology(ctx)
+	}
+	if _, ok := t.Estate.Host(host); ok != hostOK {
+		return d.topology(ctx)
+	}
+	return t, d.report(ctx, t, fmt.Sprint(scope))
+}
+
+// report is what every read says: the values vCenter reported that the read
+// had to correct, and a debug line. scope is "" for the full read.
+func (d *providerData) report(ctx context.Context, t *vsphere.Topology, scope string) diag.Diagnostics {
+	var diags diag.Diagnostics
 	// Every resource and data source reads through here, so each sees what the
 	// read had to correct (a Terraform command shows a repeated warning once per
 	// object that reports it).
@@ -59,9 +116,9 @@ func (d *providerData) topology(ctx context.Context) (*vsphere.Topology, diag.Di
 	}
 	tflog.Debug(ctx, "estate topology", map[string]any{
 		"datacenter": d.datacenter, "hosts": len(t.Estate.Hosts()), "vms": len(t.Estate.VMs()),
-		"soap_round_trips": t.RoundTrips, "read_at": t.ReadAt, "warnings": len(t.Warnings),
+		"soap_round_trips": t.RoundTrips, "read_at": t.ReadAt, "warnings": len(t.Warnings), "scope": scope,
 	})
-	return t, diags
+	return diags
 }
 
 // providerDataFrom converts the framework's opaque provider data.

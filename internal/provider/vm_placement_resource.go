@@ -15,6 +15,7 @@ import (
 
 	"github.com/estate-tf/terraform-provider-estate/internal/analysis"
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
+	"github.com/estate-tf/terraform-provider-estate/internal/vsphere"
 )
 
 var (
@@ -97,43 +98,51 @@ func (r *VMPlacementResource) ModifyPlan(ctx context.Context, req resource.Modif
 	if resp.Diagnostics.HasError() || plan.VM.IsUnknown() || plan.Host.IsUnknown() {
 		return
 	}
-	topo, diags := r.data.topology(ctx)
+	vm, host := inventory.VMName(plan.VM.ValueString()), inventory.HostName(plan.Host.ValueString())
+	// The clusters of the VM and the host are all this check reads (provider_data.go).
+	topo, diags := r.data.scopedTopology(ctx, vm, host)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
+	if checkPlacement(topo.Estate, r.data.policy, &plan, &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	}
+}
+
+// checkPlacement is ModifyPlan's check of the placement against the estate:
+// its diagnostics, and the computed values it plans. It reports false when
+// the plan must not be set (an error).
+func checkPlacement(estate *inventory.Snapshot, policy checkPolicy, plan *vmPlacementModel, diags *diagnostics) bool {
 	vm, host := inventory.VMName(plan.VM.ValueString()), inventory.HostName(plan.Host.ValueString())
-	if _, ok := topo.Estate.VM(vm); !ok {
+	if _, ok := estate.VM(vm); !ok {
 		// Not an error: the VM may be created in the same apply (by the vsphere
 		// provider), and a VM deleted out of band must not fail a destroy, whose
 		// first step plans this resource's re-creation. Apply fails if it is still missing.
-		resp.Diagnostics.AddAttributeWarning(path.Root("vm"), "VM not in vCenter",
+		diags.AddAttributeWarning(path.Root("vm"), "VM not in vCenter",
 			fmt.Sprintf("VM %q is not in vCenter now, so its placement cannot be checked: apply fails unless the VM exists by then. If it was deleted, remove this resource.", clip(string(vm))))
 		plan.ID = plan.VM
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-		return
+		return true
 	}
-	policy := r.data.policy // the provider's policy block
-	for _, p := range analysis.CheckMove(topo.Estate, policy.Policy, vm, host) {
-		resp.Diagnostics.AddAttributeError(path.Root(p.Field), "Invalid VM placement", p.Message)
+	// policy is the provider's policy block
+	for _, p := range analysis.CheckMove(estate, policy.Policy, vm, host) {
+		diags.AddAttributeError(path.Root(p.Field), "Invalid VM placement", p.Message)
 	}
-	if resp.Diagnostics.HasError() {
-		return
+	if diags.HasError() {
+		return false
 	}
-	for _, w := range analysis.MoveRoomWarnings(topo.Estate, policy.Policy, vm, host) {
-		resp.Diagnostics.AddAttributeWarning(path.Root("host"), "No room for the VM on the host now", w)
+	for _, w := range analysis.MoveRoomWarnings(estate, policy.Policy, vm, host) {
+		diags.AddAttributeWarning(path.Root("host"), "No room for the VM on the host now", w)
 	}
 	// The target's load after the move, without building the moved estate
 	// (linear in the estate, once per placement: 25 s of a 1,000-placement plan
 	// on a 10,000-VM estate, docs/performance.md).
-	for _, w := range analysis.LoadedAboveAfterMove(topo.Estate, policy.Policy, policy.WarnAbovePercent, vm, host) {
-		resp.Diagnostics.AddAttributeWarning(path.Root("host"), "Placement leaves the host heavily loaded", w)
+	for _, w := range analysis.LoadedAboveAfterMove(estate, policy.Policy, policy.WarnAbovePercent, vm, host) {
+		diags.AddAttributeWarning(path.Root("host"), "Placement leaves the host heavily loaded", w)
 	}
-	h, _ := topo.Estate.Host(host)
+	h, _ := estate.Host(host)
 	plan.ID, plan.Cluster = plan.VM, types.StringValue(string(h.Cluster))
-	if planPin(&plan, topo.Estate, h, &resp.Diagnostics); resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	planPin(plan, estate, h, diags)
+	return !diags.HasError()
 }
 
 func (r *VMPlacementResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -189,7 +198,7 @@ func (r *VMPlacementResource) place(ctx context.Context, m *vmPlacementModel, pr
 		return
 	}
 	planned := m.vmPlacementPinModel
-	r.readInto(ctx, m, diags)
+	r.readInto(ctx, m, false, diags)
 	keepPlannedReads(m, planned)
 }
 
@@ -228,7 +237,7 @@ func (r *VMPlacementResource) Read(ctx context.Context, req resource.ReadRequest
 	// The identity is set even when the VM is gone: the framework requires one after every Read
 	// without errors, and a Terraform that keeps no identities (before 1.12) sends none to keep.
 	setPlacementIdentity(ctx, resp.Identity, state.VM, &resp.Diagnostics)
-	if !r.readInto(ctx, &state, &resp.Diagnostics) {
+	if !r.readInto(ctx, &state, true, &resp.Diagnostics) {
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -236,8 +245,15 @@ func (r *VMPlacementResource) Read(ctx context.Context, req resource.ReadRequest
 }
 
 // readInto sets the VM's live host; it reports false when the VM is gone.
-func (r *VMPlacementResource) readInto(ctx context.Context, m *vmPlacementModel, diags *diagnostics) bool {
-	topo, d := r.data.topology(ctx)
+// scoped reads only the VM's cluster (refresh); apply reads what it moved in.
+func (r *VMPlacementResource) readInto(ctx context.Context, m *vmPlacementModel, scoped bool, diags *diagnostics) bool {
+	var topo *vsphere.Topology
+	var d diagnostics
+	if scoped {
+		topo, d = r.data.scopedTopology(ctx, inventory.VMName(m.VM.ValueString()), "")
+	} else {
+		topo, d = r.data.topology(ctx)
+	}
 	if diags.Append(d...); d.HasError() {
 		return true
 	}

@@ -28,51 +28,81 @@ var readKinds = []string{"ClusterComputeResource", "HostSystem", "VirtualMachine
 
 // ReadClusters reads only the given clusters — their hosts, the VMs on those
 // hosts, and every datastore — in a constant number of SOAP calls, whatever
-// the number of clusters or VMs: CreateContainerView, an index
-// RetrieveProperties over the view with IndexProperties, one
-// RetrieveProperties with one ObjectSpec per object of the clusters and the
-// full Properties, and DestroyView. Objects are named from the index of the
+// the number of clusters or VMs: ReadIndex (CreateContainerView, an index
+// RetrieveProperties over the view with IndexProperties, DestroyView) and
+// ReadScoped (one RetrieveProperties with one ObjectSpec per object of the
+// clusters and the full Properties). Objects are named from the index of the
 // whole inventory, so a name does not depend on the scope (names.go).
 // Standalone hosts (in no cluster) and their VMs are not read. Unknown
 // cluster names are an error naming the known ones.
-//
-// It is the first half of the scoped read of docs/design/topology-cache.md;
-// the provider does not use it yet.
 func (c *Client) ReadClusters(ctx context.Context, datacenter string, clusters []inventory.ClusterName) (*Topology, error) {
 	before := c.roundTrips.Load()
-	contents, n, err := c.retrieveClusters(ctx, datacenter, clusters)
+	ix, err := c.ReadIndex(ctx, datacenter)
 	if err != nil {
-		return nil, fmt.Errorf("reading clusters %v from vCenter %s: %w", clusters, c.Server(), err)
+		return nil, err
 	}
-	d, err := decode(contents)
+	t, err := c.ReadScoped(ctx, ix, clusters)
 	if err != nil {
-		return nil, fmt.Errorf("inventory of vCenter %s: %w", c.Server(), err)
+		return nil, err
 	}
-	estate, warnings := convertNamed(d, n)
-	slices.Sort(warnings)
-	if err := c.readTags(ctx, &estate, n); err != nil {
-		return nil, fmt.Errorf("reading tags from vCenter %s: %w", c.Server(), err)
-	}
-	snap, err := inventory.New(estate)
-	if err != nil {
-		return nil, fmt.Errorf("inventory of vCenter %s is inconsistent: %w", c.Server(), err)
-	}
-	return &Topology{Estate: snap, Datacenter: datacenter, ReadAt: time.Now(), RoundTrips: c.roundTrips.Load() - before, Warnings: warnings}, nil
+	t.RoundTrips = c.roundTrips.Load() - before
+	return t, nil
 }
 
-func (c *Client) retrieveClusters(ctx context.Context, datacenter string, clusters []inventory.ClusterName) ([]types.ObjectContent, names, error) {
+// Index is the index read of the whole inventory (IndexProperties): where
+// every VM runs, which cluster every host is in, and the names the full read
+// gives them. The provider reads it once per command (Cache.Index) and scopes
+// its reads with it.
+type Index struct {
+	Datacenter string
+	RoundTrips int64 // SOAP calls the index read cost
+	idx        decoded
+	n          names
+	datastores []types.ObjectContent
+	vmHost     map[inventory.VMName]inventory.HostName
+	hostIn     map[inventory.HostName]inventory.ClusterName // "" for a standalone host
+	clusterOf  map[types.ManagedObjectReference]inventory.ClusterName
+}
+
+// VM says whether the inventory has the VM (running somewhere, not a
+// template: what the full read keeps) and the host it runs on.
+func (ix *Index) VM(vm inventory.VMName) (inventory.HostName, bool) {
+	h, ok := ix.vmHost[vm]
+	return h, ok
+}
+
+// Host says whether the inventory has the host and its cluster ("" for a
+// standalone host, which no scoped read covers).
+func (ix *Index) Host(host inventory.HostName) (inventory.ClusterName, bool) {
+	c, ok := ix.hostIn[host]
+	return c, ok
+}
+
+// ReadIndex reads the index of the inventory in 3 SOAP calls:
+// CreateContainerView, one RetrieveProperties, DestroyView.
+func (c *Client) ReadIndex(ctx context.Context, datacenter string) (*Index, error) {
+	before := c.roundTrips.Load()
+	ix, err := c.readIndex(ctx, datacenter)
+	if err != nil {
+		return nil, fmt.Errorf("reading the index of vCenter %s: %w", c.Server(), err)
+	}
+	ix.RoundTrips = c.roundTrips.Load() - before
+	return ix, nil
+}
+
+func (c *Client) readIndex(ctx context.Context, datacenter string) (*Index, error) {
 	vc := c.vim
 	root := vc.ServiceContent.RootFolder
 	if datacenter != "" {
 		dc, err := find.NewFinder(vc).Datacenter(ctx, datacenter)
 		if err != nil {
-			return nil, names{}, fmt.Errorf("datacenter %q: %w", datacenter, err)
+			return nil, fmt.Errorf("datacenter %q: %w", datacenter, err)
 		}
 		root = dc.Reference()
 	}
 	v, err := view.NewManager(vc).CreateContainerView(ctx, root, readKinds, true)
 	if err != nil {
-		return nil, names{}, err
+		return nil, err
 	}
 	defer func() { _ = v.Destroy(context.WithoutCancel(ctx)) }()
 
@@ -85,72 +115,171 @@ func (c *Client) retrieveClusters(ctx context.Context, datacenter string, cluste
 	}
 	res, err := methods.RetrieveProperties(ctx, vc, &types.RetrieveProperties{This: vc.ServiceContent.PropertyCollector, SpecSet: []types.PropertyFilterSpec{index}})
 	if err != nil {
-		return nil, names{}, err
+		return nil, err
 	}
 	idx, err := decode(res.Returnval)
 	if err != nil {
-		return nil, names{}, err
+		return nil, err
 	}
-	n := nameAll(idx)
-
-	want := map[inventory.ClusterName]bool{}
-	for _, name := range clusters {
-		want[name] = true
-	}
-	scoped := types.PropertyFilterSpec{}
-	inScope := map[types.ManagedObjectReference]bool{}
-	add := func(ref types.ManagedObjectReference) {
-		scoped.ObjectSet = append(scoped.ObjectSet, types.ObjectSpec{Obj: ref, Skip: types.NewBool(false)})
-	}
-	found := map[inventory.ClusterName]bool{}
-	for _, cl := range idx.clusters {
-		if name := n.clusters[cl.Self]; want[name] {
-			found[name] = true
-			inScope[cl.Self] = true
-			add(cl.Self)
-		}
-	}
-	var missing []string
-	for _, name := range clusters {
-		if !found[name] {
-			missing = append(missing, string(name))
-		}
-	}
-	if len(missing) > 0 {
-		known := make([]string, 0, len(idx.clusters))
-		for _, cl := range idx.clusters {
-			known = append(known, string(n.clusters[cl.Self]))
-		}
-		slices.Sort(known)
-		return nil, names{}, fmt.Errorf("unknown clusters %q: the clusters are %q", missing, known)
-	}
-	hosts := map[types.ManagedObjectReference]bool{}
-	for _, h := range idx.hosts {
-		if h.Parent != nil && inScope[*h.Parent] {
-			hosts[h.Self] = true
-			add(h.Self)
-		}
-	}
-	for _, vm := range idx.vms { // decode kept only VMs that run somewhere
-		if hosts[*vm.Runtime.Host] {
-			add(vm.Self)
-		}
-	}
-	var out []types.ObjectContent
+	ix := &Index{Datacenter: datacenter, idx: idx, n: nameAll(idx),
+		vmHost: map[inventory.VMName]inventory.HostName{}, hostIn: map[inventory.HostName]inventory.ClusterName{},
+		clusterOf: map[types.ManagedObjectReference]inventory.ClusterName{}}
 	for _, oc := range res.Returnval {
 		if oc.Obj.Type == "Datastore" {
-			out = append(out, oc)
+			ix.datastores = append(ix.datastores, oc)
 		}
 	}
-	if len(scoped.ObjectSet) == 0 {
-		return out, n, nil
+	for _, cl := range idx.clusters {
+		ix.clusterOf[cl.Self] = ix.n.clusters[cl.Self]
+	}
+	for _, h := range idx.hosts {
+		cl := inventory.ClusterName("")
+		if h.Parent != nil {
+			cl = ix.clusterOf[*h.Parent]
+		}
+		ix.hostIn[ix.n.hosts[h.Self]] = cl
+	}
+	for _, vm := range idx.vms { // decode kept only VMs that run somewhere
+		ix.vmHost[ix.n.vms[vm.Self]] = ix.n.hosts[*vm.Runtime.Host]
+	}
+	return ix, nil
+}
+
+// ReadScoped reads the given clusters of the index — the clusters, their
+// hosts, the VMs the index has on those hosts — in one RetrieveProperties
+// (plus the vAPI tag calls), named from the index; every datastore comes from
+// the index. Unknown cluster names are an error naming the known ones.
+func (c *Client) ReadScoped(ctx context.Context, ix *Index, clusters []inventory.ClusterName) (*Topology, error) {
+	before := c.roundTrips.Load()
+	want, err := ix.clusterSet(clusters)
+	if err != nil {
+		return nil, fmt.Errorf("reading clusters %v from vCenter %s: %w", clusters, c.Server(), err)
+	}
+	objs, err := c.retrieveObjects(ctx, ix.objectsIn(want, false))
+	if err != nil {
+		return nil, fmt.Errorf("reading clusters %v from vCenter %s: %w", clusters, c.Server(), err)
+	}
+	tags, err := c.fetchTags(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reading tags from vCenter %s: %w", c.Server(), err)
+	}
+	t, err := c.assemble(ix, objs, tags)
+	if err != nil {
+		return nil, err
+	}
+	t.RoundTrips = c.roundTrips.Load() - before
+	return t, nil
+}
+
+// clusterSet checks cluster names against the index.
+func (ix *Index) clusterSet(clusters []inventory.ClusterName) (map[inventory.ClusterName]bool, error) {
+	want := map[inventory.ClusterName]bool{}
+	var missing []string
+	for _, name := range clusters {
+		if !ix.hasCluster(name) {
+			missing = append(missing, string(name))
+		}
+		want[name] = true
+	}
+	if len(missing) > 0 {
+		known := make([]string, 0, len(ix.idx.clusters))
+		for _, cl := range ix.idx.clusters {
+			known = append(known, string(ix.n.clusters[cl.Self]))
+		}
+		slices.Sort(known)
+		return nil, fmt.Errorf("unknown clusters %q: the clusters are %q", missing, known)
+	}
+	return want, nil
+}
+
+func (ix *Index) hasCluster(name inventory.ClusterName) bool {
+	for _, cl := range ix.idx.clusters {
+		if ix.n.clusters[cl.Self] == name {
+			return true
+		}
+	}
+	return false
+}
+
+// objectsIn lists the objects of the index in the given clusters: the
+// clusters, their hosts and the VMs the index has on those hosts; with
+// standalone, the hosts in no cluster and their VMs too.
+func (ix *Index) objectsIn(clusters map[inventory.ClusterName]bool, standalone bool) []types.ManagedObjectReference {
+	var out []types.ManagedObjectReference
+	inScope := map[types.ManagedObjectReference]bool{}
+	for _, cl := range ix.idx.clusters {
+		if clusters[ix.n.clusters[cl.Self]] {
+			inScope[cl.Self] = true
+			out = append(out, cl.Self)
+		}
+	}
+	hosts := map[types.ManagedObjectReference]bool{}
+	for _, h := range ix.idx.hosts {
+		_, clustered := ix.clusterOf[ptrOr(h.Parent)]
+		if clustered && inScope[*h.Parent] || !clustered && standalone {
+			hosts[h.Self] = true
+			out = append(out, h.Self)
+		}
+	}
+	for _, vm := range ix.idx.vms { // decode kept only VMs that run somewhere
+		if hosts[*vm.Runtime.Host] {
+			out = append(out, vm.Self)
+		}
+	}
+	return out
+}
+
+func ptrOr(r *types.ManagedObjectReference) types.ManagedObjectReference {
+	if r == nil {
+		return types.ManagedObjectReference{}
+	}
+	return *r
+}
+
+// Clusters lists the clusters of the index.
+func (ix *Index) Clusters() []inventory.ClusterName {
+	out := make([]inventory.ClusterName, 0, len(ix.idx.clusters))
+	for _, cl := range ix.idx.clusters {
+		out = append(out, ix.n.clusters[cl.Self])
+	}
+	slices.Sort(out)
+	return out
+}
+
+// retrieveObjects reads the objects with the full Properties in one
+// RetrieveProperties, one ObjectSpec each (none: no call).
+func (c *Client) retrieveObjects(ctx context.Context, refs []types.ManagedObjectReference) ([]types.ObjectContent, error) {
+	if len(refs) == 0 {
+		return nil, nil
+	}
+	spec := types.PropertyFilterSpec{ObjectSet: make([]types.ObjectSpec, 0, len(refs))}
+	for _, ref := range refs {
+		spec.ObjectSet = append(spec.ObjectSet, types.ObjectSpec{Obj: ref, Skip: types.NewBool(false)})
 	}
 	for _, kind := range readKinds[:3] {
-		scoped.PropSet = append(scoped.PropSet, types.PropertySpec{Type: kind, PathSet: Properties[kind]})
+		spec.PropSet = append(spec.PropSet, types.PropertySpec{Type: kind, PathSet: Properties[kind]})
 	}
-	full, err := methods.RetrieveProperties(ctx, vc, &types.RetrieveProperties{This: vc.ServiceContent.PropertyCollector, SpecSet: []types.PropertyFilterSpec{scoped}})
+	res, err := methods.RetrieveProperties(ctx, c.vim, &types.RetrieveProperties{This: c.vim.ServiceContent.PropertyCollector, SpecSet: []types.PropertyFilterSpec{spec}})
 	if err != nil {
-		return nil, names{}, err
+		return nil, err
 	}
-	return append(out, full.Returnval...), n, nil
+	return res.Returnval, nil
+}
+
+// assemble builds the topology of objects read in scope (retrieveObjects),
+// with every datastore of the index, named from the index and tagged.
+func (c *Client) assemble(ix *Index, objs []types.ObjectContent, tags tagAttachments) (*Topology, error) {
+	contents := append(slices.Clone(ix.datastores), objs...)
+	d, err := decode(contents)
+	if err != nil {
+		return nil, fmt.Errorf("inventory of vCenter %s: %w", c.Server(), err)
+	}
+	estate, warnings := convertNamed(d, ix.n)
+	slices.Sort(warnings)
+	tags.apply(&estate, ix.n)
+	snap, err := inventory.New(estate)
+	if err != nil {
+		return nil, fmt.Errorf("inventory of vCenter %s is inconsistent: %w", c.Server(), err)
+	}
+	return &Topology{Estate: snap, Datacenter: ix.Datacenter, ReadAt: time.Now(), Warnings: warnings}, nil
 }

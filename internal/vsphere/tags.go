@@ -7,6 +7,7 @@ import (
 
 	"github.com/vmware/govmomi/vapi/rest"
 	"github.com/vmware/govmomi/vapi/tags"
+	"github.com/vmware/govmomi/vim25/types"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 )
@@ -15,17 +16,31 @@ import (
 // of vAPI calls grows with the number of tags and categories, not with the
 // number of VMs: one call lists every object attached to every tag.
 func (c *Client) readTags(ctx context.Context, e *inventory.Estate, n names) error {
-	if err := c.loginREST(ctx); err != nil {
+	t, err := c.fetchTags(ctx)
+	if err != nil {
 		return err
+	}
+	t.apply(e, n)
+	return nil
+}
+
+// tagAttachments is every tag attachment of the inventory, by object: what
+// readTags fetches, kept by the cache so the scoped reads of one command
+// fetch it once.
+type tagAttachments map[types.ManagedObjectReference][]string
+
+func (c *Client) fetchTags(ctx context.Context) (tagAttachments, error) {
+	if err := c.loginREST(ctx); err != nil {
+		return nil, err
 	}
 	m := tags.NewManager(c.rest)
 	all, err := m.GetTags(ctx)
 	if err != nil || len(all) == 0 {
-		return err
+		return tagAttachments{}, err
 	}
 	categories, err := m.GetCategories(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	categoryName := map[string]string{}
 	for _, cat := range categories {
@@ -39,19 +54,31 @@ func (c *Client) readTags(ctx context.Context, e *inventory.Estate, n names) err
 	}
 	attached, err := m.ListAttachedObjectsOnTags(ctx, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	hostTags := map[inventory.HostName][]string{}
-	vmTags := map[inventory.VMName][]string{}
+	out := tagAttachments{}
 	for _, a := range attached {
 		for _, obj := range a.ObjectIDs {
 			ref := obj.Reference()
-			if h, ok := n.hosts[ref]; ok {
-				hostTags[h] = append(hostTags[h], label[a.TagID])
-			}
-			if v, ok := n.vms[ref]; ok {
-				vmTags[v] = append(vmTags[v], label[a.TagID])
-			}
+			out[ref] = append(out[ref], label[a.TagID])
+		}
+	}
+	return out, nil
+}
+
+// apply sets the tags of the estate's hosts and VMs.
+func (t tagAttachments) apply(e *inventory.Estate, n names) {
+	if len(t) == 0 {
+		return
+	}
+	hostTags := map[inventory.HostName][]string{}
+	vmTags := map[inventory.VMName][]string{}
+	for ref, labels := range t {
+		if h, ok := n.hosts[ref]; ok {
+			hostTags[h] = append(hostTags[h], labels...)
+		}
+		if v, ok := n.vms[ref]; ok {
+			vmTags[v] = append(vmTags[v], labels...)
 		}
 	}
 	for i := range e.Hosts {
@@ -60,7 +87,6 @@ func (c *Client) readTags(ctx context.Context, e *inventory.Estate, n names) err
 	for i := range e.VMs {
 		e.VMs[i].Tags = sorted(vmTags[e.VMs[i].Name])
 	}
-	return nil
 }
 
 func sorted(s []string) []string {
