@@ -52,6 +52,7 @@ type ledger struct {
 	peaks    map[types.ManagedObjectReference]HostPeak
 	duration time.Duration // how long a vMotion takes once admitted (SetVMotionDuration)
 	hold     chan struct{} // while set, admitted vMotions wait for it to close (HoldVMotions)
+	refused  int           // vMotions refused for want of room (RefusedVMotions)
 }
 
 func newLedger(reg *simulator.Registry) *ledger {
@@ -135,6 +136,7 @@ func (g *ledger) admit(vm *simulator.VirtualMachine, target *simulator.HostSyste
 	if source != target.Self {
 		have, capa := g.committedLocked()[target.Self], capacity(target)
 		if have.CPUMHz+need.CPUMHz > capa.CPUMHz || have.MemoryMB+need.MemoryMB > capa.MemoryMB {
+			g.refused++
 			return nil, &types.InsufficientResourcesFault{}
 		}
 	}
@@ -193,6 +195,7 @@ func (l *Lab) ResetPeaks() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.peaks = map[types.ManagedObjectReference]HostPeak{}
+	g.refused = 0
 	g.sampleLocked()
 }
 
@@ -225,6 +228,15 @@ func (l *Lab) HoldVMotions() (release func()) {
 			close(hold)
 		})
 	}
+}
+
+// RefusedVMotions is the number of vMotions refused because the target could
+// not admit the VM's reservations, since the lab started or since ResetPeaks:
+// what a client that orders its moves well never meets.
+func (l *Lab) RefusedVMotions() int {
+	l.ledger.mu.Lock()
+	defer l.ledger.mu.Unlock()
+	return l.ledger.refused
 }
 
 // VMotionsInFlight is the number of vMotions admitted and not yet ended.

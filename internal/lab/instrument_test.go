@@ -113,6 +113,9 @@ func TestVMotionRefusedWhenTargetCannotAdmitReservations(t *testing.T) {
 	if p := f.lab.Peaks()["esx-01"]; p.Committed.MemoryMB != 1088 || p.VMotions != 0 {
 		t.Errorf("peak of esx-01 = %+v after a refused move, want 1088 MiB and no vMotion", p)
 	}
+	if n := f.lab.RefusedVMotions(); n != 1 {
+		t.Errorf("%d refused vMotions counted, want 1", n)
+	}
 	// One MiB less fits exactly: 1088 + 260992 + 64 = 262144.
 	if err := f.lab.SetVMMemoryReservation("web-02", 260992); err != nil {
 		t.Fatal(err)

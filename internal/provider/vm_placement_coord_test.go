@@ -2,6 +2,8 @@ package provider_test
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	stdstrings "strings"
 	"testing"
 	"time"
@@ -119,5 +121,70 @@ func TestAccVMPlacementCycleOnFullHosts(t *testing.T) {
 		if p.VMotions != 0 {
 			t.Errorf("host %s took part in %d vMotions, want none", h, p.VMotions)
 		}
+	}
+}
+
+// The rebalance of TestAccMigrationRebalance (41 moves) as 41 separate
+// placements. Separate resources cannot park a VM, so the moves among the
+// full hosts rb-07..rb-09 (a 3-cycle and 3 swaps, no room on any of them)
+// fail as cycles, naming the set resource, and moves among rb-01..rb-05 may
+// too, depending on the order Terraform starts them in (in every run so far
+// all 32 others ran). Whatever that order: vCenter (the lab) refuses no
+// vMotion for want of room — moves started as Terraform schedules them would
+// be — no host takes part in more than 4 vMotions at once, and the state holds
+// exactly the moves that ran.
+func TestAccVMPlacementRebalanceAsSeparatePlacements(t *testing.T) {
+	l := labtest.StartWith(t, "small", rbEstate(rebalanceHosts))
+	l.SetVMotionDuration(20 * time.Millisecond) // vMotions overlap
+	var moves [][2]string
+	for _, vm := range slices.Sorted(maps.Keys(rebalance)) {
+		moves = append(moves, [2]string{vm, rebalance[vm]})
+	}
+	initial := initialLayout(rebalanceHosts)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProviders,
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   l.ResetPeaks,
+				Config:      providerBlock(l) + placements(moves...),
+				ExpectError: wrapped(`wait for each other in a cycle`),
+				Check:       expectPeaksWithin(l, 4, ""),
+			},
+			{
+				RefreshState: true, ExpectNonEmptyPlan: true,
+				Check: resource.ComposeTestCheckFunc(expectPeaksWithin(l, 4, ""), placementsTruthful(l, initial)),
+			},
+		},
+	})
+}
+
+// placementsTruthful checks the placements in state against vCenter: a VM
+// that moved has its placement in state, on the host it runs on; a placement
+// in state names the host its VM runs on; the VMs of rb-07..rb-09 never moved.
+func placementsTruthful(l *lab.Lab, initial map[string]string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		live, err := liveLayout(l)
+		if err != nil {
+			return err
+		}
+		moved := 0
+		for _, vm := range slices.Sorted(maps.Keys(rebalance)) {
+			rs, inState := s.RootModule().Resources["estate_vm_placement."+vm]
+			switch {
+			case stdstrings.HasPrefix(vm, "db-") && live[vm] != initial[vm]:
+				return fmt.Errorf("%s moved to %s, but no host of rb-07..rb-09 ever had room", vm, live[vm])
+			case live[vm] != initial[vm] && !inState:
+				return fmt.Errorf("%s moved to %s, and its placement is not in state", vm, live[vm])
+			case inState && rs.Primary.Attributes["host"] != live[vm]:
+				return fmt.Errorf("state: placement of %s on %s, vCenter runs it on %s", vm, rs.Primary.Attributes["host"], live[vm])
+			}
+			if live[vm] != initial[vm] {
+				moved++
+			}
+		}
+		if moved == 0 {
+			return fmt.Errorf("no move ran")
+		}
+		return nil
 	}
 }
