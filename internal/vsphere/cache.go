@@ -3,10 +3,7 @@ package vsphere
 import (
 	"context"
 	"maps"
-	"slices"
 	"sync"
-
-	"github.com/vmware/govmomi/vim25/types"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 )
@@ -52,7 +49,7 @@ type dcCache struct {
 type scopeCache struct {
 	index  *Index
 	tags   tagAttachments // fetched with the first scoped read
-	objs   []types.ObjectContent
+	objs   decoded        // the objects read so far (no datastores: the index has them)
 	read   map[inventory.ClusterName]bool
 	merged *Topology // the clusters read so far, one estate
 	reads  int
@@ -196,7 +193,11 @@ func (c *Cache) readMore(ctx context.Context, s *scopeCache, clusters map[invent
 			return nil, err
 		}
 	}
-	all := append(slices.Clone(s.objs), objs...)
+	more, err := c.client.decodeScoped(objs)
+	if err != nil {
+		return nil, err
+	}
+	all := s.objs.plus(more)
 	t, err := c.client.assemble(s.index, all, tags)
 	if err != nil {
 		return nil, err

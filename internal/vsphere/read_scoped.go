@@ -58,7 +58,6 @@ type Index struct {
 	RoundTrips int64 // SOAP calls the index read cost
 	idx        decoded
 	n          names
-	datastores []types.ObjectContent
 	vmHost     map[inventory.VMName]inventory.HostName
 	hostIn     map[inventory.HostName]inventory.ClusterName // "" for a standalone host
 	clusterOf  map[types.ManagedObjectReference]inventory.ClusterName
@@ -124,11 +123,6 @@ func (c *Client) readIndex(ctx context.Context, datacenter string) (*Index, erro
 	ix := &Index{Datacenter: datacenter, idx: idx, n: nameAll(idx),
 		vmHost: map[inventory.VMName]inventory.HostName{}, hostIn: map[inventory.HostName]inventory.ClusterName{},
 		clusterOf: map[types.ManagedObjectReference]inventory.ClusterName{}}
-	for _, oc := range res.Returnval {
-		if oc.Obj.Type == "Datastore" {
-			ix.datastores = append(ix.datastores, oc)
-		}
-	}
 	for _, cl := range idx.clusters {
 		ix.clusterOf[cl.Self] = ix.n.clusters[cl.Self]
 	}
@@ -163,7 +157,11 @@ func (c *Client) ReadScoped(ctx context.Context, ix *Index, clusters []inventory
 	if err != nil {
 		return nil, fmt.Errorf("reading tags from vCenter %s: %w", c.Server(), err)
 	}
-	t, err := c.assemble(ix, objs, tags)
+	d, err := c.decodeScoped(objs)
+	if err != nil {
+		return nil, err
+	}
+	t, err := c.assemble(ix, d, tags)
 	if err != nil {
 		return nil, err
 	}
@@ -266,14 +264,10 @@ func (c *Client) retrieveObjects(ctx context.Context, refs []types.ManagedObject
 	return res.Returnval, nil
 }
 
-// assemble builds the topology of objects read in scope (retrieveObjects),
-// with every datastore of the index, named from the index and tagged.
-func (c *Client) assemble(ix *Index, objs []types.ObjectContent, tags tagAttachments) (*Topology, error) {
-	contents := append(slices.Clone(ix.datastores), objs...)
-	d, err := decode(contents)
-	if err != nil {
-		return nil, fmt.Errorf("inventory of vCenter %s: %w", c.Server(), err)
-	}
+// assemble builds the topology of objects read in scope (retrieveObjects,
+// decoded), with every datastore of the index, named from the index and tagged.
+func (c *Client) assemble(ix *Index, d decoded, tags tagAttachments) (*Topology, error) {
+	d.datastores = ix.idx.datastores
 	estate, warnings := convertNamed(d, ix.n)
 	slices.Sort(warnings)
 	tags.apply(&estate, ix.n)
@@ -282,4 +276,23 @@ func (c *Client) assemble(ix *Index, objs []types.ObjectContent, tags tagAttachm
 		return nil, fmt.Errorf("inventory of vCenter %s is inconsistent: %w", c.Server(), err)
 	}
 	return &Topology{Estate: snap, Datacenter: ix.Datacenter, ReadAt: time.Now(), Warnings: warnings}, nil
+}
+
+// decodeScoped decodes objects read in scope, with a clear error.
+func (c *Client) decodeScoped(objs []types.ObjectContent) (decoded, error) {
+	d, err := decode(objs)
+	if err != nil {
+		return d, fmt.Errorf("inventory of vCenter %s: %w", c.Server(), err)
+	}
+	return d, nil
+}
+
+// plus is d with more objects of each kind (a copy: d is not changed).
+func (d decoded) plus(more decoded) decoded {
+	return decoded{
+		clusters:   slices.Concat(d.clusters, more.clusters),
+		hosts:      slices.Concat(d.hosts, more.hosts),
+		datastores: slices.Concat(d.datastores, more.datastores),
+		vms:        slices.Concat(d.vms, more.vms),
+	}
 }
