@@ -34,6 +34,6 @@ func TestProfilePlan(t *testing.T) {
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
-		Steps: []resource.TestStep{{Config: providerBlock(l) + b.String(), PlanOnly: true, ExpectNonEmptyPlan: true}},
+		Steps:                    []resource.TestStep{{Config: providerBlock(l) + b.String(), PlanOnly: true, ExpectNonEmptyPlan: true}},
 	})
 }
