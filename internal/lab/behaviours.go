@@ -126,6 +126,7 @@ func (vm *labVM) relocate(ctx *simulator.Context, spec types.VirtualMachineReloc
 		}
 		if target != nil && target.Self != source {
 			moveHostVM(ctx, vm.Self, source, target.Self)
+			leaveCluster(ctx, source, target.Self, vm.Self)
 		}
 		return nil, nil
 	})

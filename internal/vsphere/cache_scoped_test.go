@@ -3,6 +3,8 @@ package vsphere_test
 import (
 	"context"
 	"maps"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
@@ -176,5 +178,93 @@ func TestMovedDropsTheScopedReads(t *testing.T) {
 	}
 	if !c.Wide("") {
 		t.Error("the read after a move is not the full read")
+	}
+}
+
+// TestReadLiveSeesMovesTheIndexDoesNot: ReadLive finds a cluster's VMs
+// through its hosts at the time of the call, so VMs moved since the index —
+// within the cluster, into it, out of it — are where vCenter says, and a VM
+// deleted since is gone; with nothing moved, it equals the full read of those
+// clusters. One RetrieveProperties.
+func TestReadLiveSeesMovesTheIndexDoesNot(t *testing.T) {
+	l := startLab(t, "demo")
+	client := connect(t, l)
+	ctx := context.Background()
+	ix, err := client.ReadIndex(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	full, err := client.ReadTopology(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := full.Estate.Clusters()[0].Name
+	before := client.RoundTrips()
+	live, err := client.ReadLive(ctx, ix, []inventory.ClusterName{cl})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := client.RoundTrips() - before; n != 1 {
+		t.Errorf("ReadLive cost %d SOAP calls, want 1", n)
+	}
+	scoped, err := client.ReadScoped(ctx, ix, []inventory.ClusterName{cl})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !equalJSON(t, live.Estate.Estate(), scoped.Estate.Estate()) {
+		t.Errorf("ReadLive of %s differs from the scoped read with nothing moved", cl)
+	}
+
+	// Moves since the index: one within cl, one into cl, one out of cl; one VM of cl deleted.
+	hosts := full.Estate.HostsIn(cl)
+	var other inventory.Host
+	for _, h := range full.Estate.Hosts() {
+		if h.Cluster != cl && h.Cluster != "" {
+			other = h
+			break
+		}
+	}
+	within := full.Estate.VMsOn(hosts[0].Name)[0]
+	out := full.Estate.VMsOn(hosts[0].Name)[1]
+	gone := full.Estate.VMsOn(hosts[1].Name)[0]
+	in := full.Estate.VMsOn(other.Name)[0]
+	if err := l.DRSMove(ctx, within.Name, hosts[1].Name); err != nil {
+		t.Fatal(err)
+	}
+	if err := client.MoveVM(ctx, out, other); err != nil {
+		t.Fatal(err)
+	}
+	if err := client.MoveVM(ctx, in, hosts[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.DeleteVM(ctx, gone.Name); err != nil {
+		t.Fatal(err)
+	}
+	live, err = client.ReadLive(ctx, ix, []inventory.ClusterName{cl})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for vm, want := range map[inventory.VMName]inventory.HostName{within.Name: hosts[1].Name, in.Name: hosts[0].Name} {
+		if v, ok := live.Estate.VM(vm); !ok || v.Host != want {
+			t.Errorf("%s: on %q (%v), want %s", vm, v.Host, ok, want)
+		}
+	}
+	for _, vm := range []inventory.VMName{out.Name, gone.Name} {
+		if v, ok := live.Estate.VM(vm); ok {
+			t.Errorf("%s is in the live read of %s, on %s; it left", vm, cl, v.Host)
+		}
+	}
+	// What the full read says of cl now.
+	now, err := client.ReadTopology(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []inventory.VM
+	for _, h := range now.Estate.HostsIn(cl) {
+		want = append(want, now.Estate.VMsOn(h.Name)...)
+	}
+	slices.SortFunc(want, func(a, b inventory.VM) int { return strings.Compare(string(a.Name), string(b.Name)) })
+	if !equalJSON(t, live.Estate.VMs(), want) {
+		t.Errorf("the live read of %s has %d VMs, the full read %d, or they differ", cl, len(live.Estate.VMs()), len(want))
 	}
 }

@@ -267,10 +267,15 @@ func (c *Client) retrieveObjects(ctx context.Context, refs []types.ManagedObject
 // assemble builds the topology of objects read in scope (retrieveObjects,
 // decoded), with every datastore of the index, named from the index and tagged.
 func (c *Client) assemble(ix *Index, d decoded, tags tagAttachments) (*Topology, error) {
+	return c.assembleNamed(ix, d, ix.n, tags)
+}
+
+// assembleNamed is assemble with the names given (ReadLive).
+func (c *Client) assembleNamed(ix *Index, d decoded, n names, tags tagAttachments) (*Topology, error) {
 	d.datastores = ix.idx.datastores
-	estate, warnings := convertNamed(d, ix.n)
+	estate, warnings := convertNamed(d, n)
 	slices.Sort(warnings)
-	tags.apply(&estate, ix.n)
+	tags.apply(&estate, n)
 	snap, err := inventory.New(estate)
 	if err != nil {
 		return nil, fmt.Errorf("inventory of vCenter %s is inconsistent: %w", c.Server(), err)
