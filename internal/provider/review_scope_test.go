@@ -1,0 +1,48 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/estate-tf/terraform-provider-estate/internal/lab/labtest"
+)
+
+// TestReviewPlacementCheckAfterAVMWasDeleted: a VM deleted out of band while
+// a plan runs (after the first placement read the index) must not turn the
+// other placements' checks into "Cannot read the estate from vCenter": the
+// check from the full read says the placement is fine. The scoped read lists
+// the deleted VM by reference and fails; the fallback (the full read, the
+// rest by the same index) fails the same way, for every later resource of
+// the command.
+func TestReviewPlacementCheckAfterAVMWasDeleted(t *testing.T) {
+	l := labtest.Start(t, "small")
+	ctx := context.Background()
+	data, _ := scopeTestData(t, l)
+	if _, d := data.scopedTopology(ctx, "test-01", "esx-05"); d.HasError() { // reads the index and dev
+		t.Fatal(d)
+	}
+	if err := l.DeleteVM(ctx, "batch-01"); err != nil { // in prod
+		t.Fatal(err)
+	}
+	fresh, _ := scopeTestData(t, l)
+	fullTopo, fd := fresh.topology(ctx)
+	if fd.HasError() {
+		t.Fatal(fd)
+	}
+	want := checkWith(fullTopo, fd, fresh.policy, "web-01", "esx-02")
+	topo, sd := data.scopedTopology(ctx, "web-01", "esx-02") // needs prod
+	var got []string
+	if sd.HasError() {
+		got = fullDiags(sd)
+	} else {
+		got = checkWith(topo, sd, data.policy, "web-01", "esx-02")
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("placement of web-01 on esx-02 after batch-01 was deleted:\nscoped %q\nfull   %q", got, want)
+	}
+	// Everything else the command reads fails too.
+	if _, d := data.topology(ctx); d.HasError() {
+		t.Errorf("the full read of the command: %q", fullDiags(d))
+	}
+}
