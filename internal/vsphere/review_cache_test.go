@@ -2,7 +2,11 @@ package vsphere_test
 
 import (
 	"context"
+	"io"
+	"net"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 	"github.com/estate-tf/terraform-provider-estate/internal/vsphere"
@@ -68,5 +72,122 @@ func TestReviewVMDeletedAfterTheIndexBreaksScopedReads(t *testing.T) {
 	}
 	if _, err := c.Topology(ctx, ""); err != nil {
 		t.Errorf("full read after a VM was deleted: %v", err)
+	}
+}
+
+// gatedProxy forwards TCP to target; while closed, responses wait.
+type gatedProxy struct {
+	addr string
+	mu   sync.Mutex
+	open chan struct{}
+}
+
+func newGatedProxy(t *testing.T, target string) *gatedProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ln.Close() })
+	p := &gatedProxy{addr: ln.Addr().String(), open: make(chan struct{})}
+	close(p.open)
+	go func() {
+		for {
+			in, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			out, err := net.Dial("tcp", target)
+			if err != nil {
+				_ = in.Close()
+				continue
+			}
+			go func() { _, _ = io.Copy(out, in); _ = out.Close() }()
+			go func() { // responses wait while the gate is closed
+				buf := make([]byte, 64<<10)
+				for {
+					n, err := out.Read(buf)
+					if n > 0 {
+						p.mu.Lock()
+						gate := p.open
+						p.mu.Unlock()
+						<-gate
+						if _, werr := in.Write(buf[:n]); werr != nil {
+							return
+						}
+					}
+					if err != nil {
+						_ = in.Close()
+						return
+					}
+				}
+			}()
+		}
+	}()
+	return p
+}
+
+func (p *gatedProxy) close() { p.mu.Lock(); p.open = make(chan struct{}); p.mu.Unlock() }
+func (p *gatedProxy) release() {
+	p.mu.Lock()
+	close(p.open)
+	p.mu.Unlock()
+}
+
+// TestReviewIndexReadDuringAMoveIsNotKept: Moved drops the index ("the index
+// and the scoped reads locate VMs: they are dropped"), but an index read
+// that was running when the move was recorded is kept afterwards (Moved bumps
+// gen only when it drops a full read), so the cache keeps serving the
+// pre-move index, and scoped reads, for the rest of the command.
+func TestReviewIndexReadDuringAMoveIsNotKept(t *testing.T) {
+	l := startLab(t, "small")
+	direct := connect(t, l)
+	ctx := context.Background()
+	before, err := direct.ReadTopology(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newGatedProxy(t, l.Server())
+	client, err := vsphere.Connect(ctx, vsphere.Config{Server: p.addr, User: l.User, Password: l.Password, CAFile: l.CAFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.Close(context.Background()) })
+	c := vsphere.NewCache(client)
+
+	p.close()
+	done := make(chan *vsphere.Index)
+	go func() {
+		ix, err := c.Index(ctx, "")
+		if err != nil {
+			t.Error(err)
+		}
+		done <- ix
+	}()
+	time.Sleep(300 * time.Millisecond) // the index read is answered; the answer waits in the proxy
+	v, _ := before.Estate.VM("web-01")
+	h, _ := before.Estate.Host("esx-03")
+	if err := direct.MoveVM(ctx, v, h); err != nil {
+		t.Fatal(err)
+	}
+	c.Moved("web-01", "esx-03")
+	p.release()
+	ix := <-done
+	if ix == nil {
+		return
+	}
+	again, err := c.Index(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again == ix {
+		t.Error("after Moved, Index serves the index whose read was running when the move was recorded")
+	}
+	topo, err := c.Scoped(ctx, again, []inventory.ClusterName{"prod"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Wide("") {
+		t.Errorf("after Moved, a scoped request is served a scoped read of %d clusters, not the full read", len(topo.Estate.Clusters()))
 	}
 }
