@@ -46,3 +46,43 @@ func TestReviewPlacementCheckAfterAVMWasDeleted(t *testing.T) {
 		t.Errorf("the full read of the command: %q", fullDiags(d))
 	}
 }
+
+// TestReviewPlacementCheckAfterAVMMovedIntoTheCluster: a VM that moved
+// into the target's cluster after the index read (a manual vMotion, another
+// tool) is in no scoped read: the target host's load leaves it out, and so
+// the check's numbers (and possibly its verdict) differ from the full read's
+// at the same moment, which has the VM on the host. scopedTopology only
+// compares the placement's own VM with the index.
+func TestReviewPlacementCheckAfterAVMMovedIntoTheCluster(t *testing.T) {
+	l := labtest.Start(t, "small")
+	ctx := context.Background()
+	if err := l.SetVMMemoryReservation("test-01", 8192); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := scopeTestData(t, l)
+	data.policy.WarnAbovePercent = 1                     // the load warning shows the target's numbers
+	if _, err := data.cache.Index(ctx, ""); err != nil { // the first placement's read
+		t.Fatal(err)
+	}
+	if err := l.DRSMove(ctx, "test-01", "esx-01"); err != nil { // dev -> prod
+		t.Fatal(err)
+	}
+	fresh, _ := scopeTestData(t, l)
+	fresh.policy.WarnAbovePercent = 1
+	fullTopo, fd := fresh.topology(ctx)
+	if fd.HasError() {
+		t.Fatal(fd)
+	}
+	want := checkWith(fullTopo, fd, fresh.policy, "web-02", "esx-01")
+	topo, sd := data.scopedTopology(ctx, "web-02", "esx-01")
+	if sd.HasError() {
+		t.Fatal(sd)
+	}
+	got := checkWith(topo, sd, data.policy, "web-02", "esx-01")
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("placement of web-02 on esx-01 after test-01 moved there:\nscoped %q\nfull   %q", got, want)
+	}
+	if _, ok := topo.Estate.VM("test-01"); !ok {
+		t.Errorf("the read used for the check has no test-01 at all (running on esx-01 since before the read)")
+	}
+}
