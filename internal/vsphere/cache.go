@@ -40,6 +40,9 @@ type dcCache struct {
 	wide  bool // the full read was needed once: later scoped requests use it
 	scope *scopeCache
 	gen   int // bumped by Invalidate: a read started before it is not kept
+	// scopeGen is bumped whenever the scoped reads are dropped: an index read
+	// started before is not kept.
+	scopeGen int
 	// moved is every vMotion the provider completed (Moved), so a full read
 	// that ran meanwhile gets them too.
 	moved []inventory.MoveVM
@@ -126,8 +129,13 @@ func (c *Cache) topologyHeld(ctx context.Context, d *dcCache, datacenter string)
 	var t *Topology
 	var err error
 	if s != nil {
-		t, err = c.readRest(ctx, s)
-	} else {
+		if t, err = c.readRest(ctx, s); err != nil {
+			// Something the index has is gone, or the scoped reads cannot be
+			// completed: read everything afresh, as without them.
+			c.dropScope(d, s)
+		}
+	}
+	if s == nil || err != nil {
 		t, err = c.client.ReadTopology(ctx, datacenter)
 	}
 	if err != nil {
@@ -160,8 +168,10 @@ func moveIn(t *Topology, m inventory.MoveVM) (*Topology, error) {
 	return &moved, nil
 }
 
-// readRest completes the scoped reads into the full read: the objects of the
-// clusters not read yet and of the standalone hosts, in one RetrieveProperties.
+// readRest completes the scoped reads into the full read: the clusters not
+// read yet and the standalone hosts, through their hosts' VM lists, then the
+// VMs the index has that no read found (moved between two reads, or deleted),
+// by reference.
 func (c *Cache) readRest(ctx context.Context, s *scopeCache) (*Topology, error) {
 	before := c.client.roundTrips.Load()
 	rest := map[inventory.ClusterName]bool{}
@@ -178,12 +188,22 @@ func (c *Cache) readRest(ctx context.Context, s *scopeCache) (*Topology, error) 
 	return t, nil
 }
 
-// readMore reads the clusters (and the standalone hosts) into the scope and
-// returns the merged estate; the caller holds the read slot.
-func (c *Cache) readMore(ctx context.Context, s *scopeCache, clusters map[inventory.ClusterName]bool, standalone bool) (*Topology, error) {
-	objs, err := c.client.retrieveObjects(ctx, s.index.objectsIn(clusters, standalone))
+// readMore reads the clusters into the scope (with all, the standalone hosts
+// too, and the VMs no read found) and returns the merged estate; the caller
+// holds the read slot. An object read again replaces what an earlier read said.
+func (c *Cache) readMore(ctx context.Context, s *scopeCache, clusters map[inventory.ClusterName]bool, all bool) (*Topology, error) {
+	ix := s.index
+	more, err := c.client.readScope(ctx, ix, clusters, all)
 	if err != nil {
 		return nil, err
+	}
+	merged := s.objs.newer(more)
+	if all {
+		found, err := c.client.readVMs(ctx, ix.unseenVMs(merged))
+		if err != nil {
+			return nil, err
+		}
+		merged = onHostsRead(merged.newer(found))
 	}
 	c.mu.Lock()
 	tags := s.tags
@@ -193,21 +213,26 @@ func (c *Cache) readMore(ctx context.Context, s *scopeCache, clusters map[invent
 			return nil, err
 		}
 	}
-	more, err := c.client.decodeScoped(objs)
-	if err != nil {
-		return nil, err
-	}
-	all := s.objs.plus(more)
-	t, err := c.client.assemble(s.index, all, tags)
+	t, err := c.client.assembleNamed(ix, merged, ix.namesWith(merged), tags)
 	if err != nil {
 		return nil, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s.tags, s.objs, s.merged = tags, all, t
+	s.tags, s.objs, s.merged = tags, merged, t
 	maps.Copy(s.read, clusters)
 	s.reads++
 	return t, nil
+}
+
+// dropScope forgets the scoped reads s, if they are still the current ones.
+func (c *Cache) dropScope(d *dcCache, s *scopeCache) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if d.scope == s {
+		d.scope = nil
+		d.scopeGen++
+	}
 }
 
 // Wide reports whether this cache has needed the full read of datacenter
@@ -229,7 +254,7 @@ func (c *Cache) Index(ctx context.Context, datacenter string) (*Index, error) {
 	}
 	defer func() { <-d.sem }()
 	c.mu.Lock()
-	s, gen := d.scope, d.gen
+	s, gen, scopeGen := d.scope, d.gen, d.scopeGen
 	c.mu.Unlock()
 	if s != nil {
 		return s.index, nil
@@ -240,7 +265,7 @@ func (c *Cache) Index(ctx context.Context, datacenter string) (*Index, error) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if d.gen == gen && d.full == nil {
+	if d.gen == gen && d.scopeGen == scopeGen && d.full == nil {
 		d.scope = &scopeCache{index: ix, read: map[inventory.ClusterName]bool{}}
 	}
 	return ix, nil
@@ -318,7 +343,11 @@ func (c *Cache) serveNext(ctx context.Context, d *dcCache, s *scopeCache) {
 	case !current || over:
 		b.topo, b.err = c.topologyHeld(ctx, d, s.index.Datacenter)
 	default:
-		b.topo, b.err = c.readMore(ctx, s, missing, false)
+		if b.topo, b.err = c.readMore(ctx, s, missing, false); b.err != nil {
+			// A cluster the index has is gone, say: read everything afresh.
+			c.dropScope(d, s)
+			b.topo, b.err = c.topologyHeld(ctx, d, s.index.Datacenter)
+		}
 	}
 }
 
@@ -337,13 +366,15 @@ func covers(have map[inventory.ClusterName]bool, want []inventory.ClusterName) b
 // and the moves' own calls. A full read the overlay cannot apply to (the VM
 // or the host is not in it, as with a datacenter filter) is dropped and read
 // afresh on next use. The index and the scoped reads locate VMs: they are
-// dropped, and later requests use the full read.
+// dropped (an index read running meanwhile is not kept either), and later
+// requests use the full read or, if there is none, a new index.
 func (c *Cache) Moved(vm inventory.VMName, to inventory.HostName) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	m := inventory.MoveVM{VM: vm, To: to}
 	for _, d := range c.dcs {
 		d.scope = nil
+		d.scopeGen++
 		d.moved = append(d.moved, m)
 		if d.full == nil {
 			continue
@@ -366,5 +397,6 @@ func (c *Cache) Invalidate() {
 	for _, d := range c.dcs {
 		d.full, d.scope, d.moved = nil, nil, nil
 		d.gen++
+		d.scopeGen++
 	}
 }

@@ -30,8 +30,8 @@ var readKinds = []string{"ClusterComputeResource", "HostSystem", "VirtualMachine
 // hosts, and every datastore — in a constant number of SOAP calls, whatever
 // the number of clusters or VMs: ReadIndex (CreateContainerView, an index
 // RetrieveProperties over the view with IndexProperties, DestroyView) and
-// ReadScoped (one RetrieveProperties with one ObjectSpec per object of the
-// clusters and the full Properties). Objects are named from the index of the
+// ReadScoped (one RetrieveProperties from the clusters through their hosts'
+// VM lists, with the full Properties). Objects are named from the index of the
 // whole inventory, so a name does not depend on the scope (names.go).
 // Standalone hosts (in no cluster) and their VMs are not read. Unknown
 // cluster names are an error naming the known ones.
@@ -139,29 +139,31 @@ func (c *Client) readIndex(ctx context.Context, datacenter string) (*Index, erro
 	return ix, nil
 }
 
-// ReadScoped reads the given clusters of the index — the clusters, their
-// hosts, the VMs the index has on those hosts — in one RetrieveProperties
-// (plus the vAPI tag calls), named from the index; every datastore comes from
-// the index. Unknown cluster names are an error naming the known ones.
+// ReadScoped reads the given clusters of the index as they are now: the
+// clusters, their hosts and the VMs running on those hosts, found through each
+// host's VM list at the time of the call rather than through the index, so a
+// VM that DRS or a person moved into or out of the clusters since the index is
+// where vCenter says, and one deleted since is gone. One RetrieveProperties
+// whatever the number of clusters, plus the vAPI tag calls. Datastores come
+// from the index. Names are the full read's: the index's, and for an object
+// the index does not have (created or moved in since), the name the naming
+// rule gives it among the index's objects (names.go). Unknown cluster names
+// are an error naming the known ones.
 func (c *Client) ReadScoped(ctx context.Context, ix *Index, clusters []inventory.ClusterName) (*Topology, error) {
 	before := c.roundTrips.Load()
 	want, err := ix.clusterSet(clusters)
 	if err != nil {
 		return nil, fmt.Errorf("reading clusters %v from vCenter %s: %w", clusters, c.Server(), err)
 	}
-	objs, err := c.retrieveObjects(ctx, ix.objectsIn(want, false))
+	d, err := c.readScope(ctx, ix, want, false)
 	if err != nil {
-		return nil, fmt.Errorf("reading clusters %v from vCenter %s: %w", clusters, c.Server(), err)
+		return nil, err
 	}
 	tags, err := c.fetchTags(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reading tags from vCenter %s: %w", c.Server(), err)
 	}
-	d, err := c.decodeScoped(objs)
-	if err != nil {
-		return nil, err
-	}
-	t, err := c.assemble(ix, d, tags)
+	t, err := c.assembleNamed(ix, d, ix.namesWith(d), tags)
 	if err != nil {
 		return nil, err
 	}
@@ -169,69 +171,69 @@ func (c *Client) ReadScoped(ctx context.Context, ix *Index, clusters []inventory
 	return t, nil
 }
 
-// clusterSet checks cluster names against the index.
-func (ix *Index) clusterSet(clusters []inventory.ClusterName) (map[inventory.ClusterName]bool, error) {
-	want := map[inventory.ClusterName]bool{}
-	var missing []string
-	for _, name := range clusters {
-		if !ix.hasCluster(name) {
-			missing = append(missing, string(name))
-		}
-		want[name] = true
+// readScope reads the clusters (and, with standalone, the hosts in no
+// cluster) through their hosts' VM lists, decoded, keeping the VMs that run on
+// a host read.
+func (c *Client) readScope(ctx context.Context, ix *Index, clusters map[inventory.ClusterName]bool, standalone bool) (decoded, error) {
+	spec := types.PropertyFilterSpec{ReportMissingObjectsInResults: types.NewBool(true)}
+	hostVMs := func() *types.TraversalSpec {
+		return &types.TraversalSpec{Type: "HostSystem", Path: "vm", Skip: types.NewBool(false)}
 	}
-	if len(missing) > 0 {
-		known := make([]string, 0, len(ix.idx.clusters))
-		for _, cl := range ix.idx.clusters {
-			known = append(known, string(ix.n.clusters[cl.Self]))
-		}
-		slices.Sort(known)
-		return nil, fmt.Errorf("unknown clusters %q: the clusters are %q", missing, known)
-	}
-	return want, nil
-}
-
-func (ix *Index) hasCluster(name inventory.ClusterName) bool {
-	for _, cl := range ix.idx.clusters {
-		if ix.n.clusters[cl.Self] == name {
-			return true
-		}
-	}
-	return false
-}
-
-// objectsIn lists the objects of the index in the given clusters: the
-// clusters, their hosts and the VMs the index has on those hosts; with
-// standalone, the hosts in no cluster and their VMs too.
-func (ix *Index) objectsIn(clusters map[inventory.ClusterName]bool, standalone bool) []types.ManagedObjectReference {
-	var out []types.ManagedObjectReference
-	inScope := map[types.ManagedObjectReference]bool{}
 	for _, cl := range ix.idx.clusters {
 		if clusters[ix.n.clusters[cl.Self]] {
-			inScope[cl.Self] = true
-			out = append(out, cl.Self)
+			spec.ObjectSet = append(spec.ObjectSet, types.ObjectSpec{Obj: cl.Self, Skip: types.NewBool(false),
+				SelectSet: []types.BaseSelectionSpec{&types.TraversalSpec{Type: "ClusterComputeResource", Path: "host", Skip: types.NewBool(false),
+					SelectSet: []types.BaseSelectionSpec{hostVMs()}}}})
 		}
 	}
-	hosts := map[types.ManagedObjectReference]bool{}
 	for _, h := range ix.idx.hosts {
-		_, clustered := ix.clusterOf[ptrOr(h.Parent)]
-		if clustered && inScope[*h.Parent] || !clustered && standalone {
-			hosts[h.Self] = true
-			out = append(out, h.Self)
+		if _, clustered := ix.clusterOf[ptrOr(h.Parent)]; standalone && !clustered {
+			spec.ObjectSet = append(spec.ObjectSet, types.ObjectSpec{Obj: h.Self, Skip: types.NewBool(false),
+				SelectSet: []types.BaseSelectionSpec{hostVMs()}})
 		}
 	}
-	for _, vm := range ix.idx.vms { // decode kept only VMs that run somewhere
-		if hosts[*vm.Runtime.Host] {
-			out = append(out, vm.Self)
-		}
+	contents, err := c.retrieve(ctx, spec)
+	if err != nil {
+		return decoded{}, fmt.Errorf("reading clusters from vCenter %s: %w", c.Server(), err)
 	}
-	return out
+	d, err := c.decodeScoped(contents)
+	if err != nil {
+		return d, err
+	}
+	return onHostsRead(d), nil
 }
 
-func ptrOr(r *types.ManagedObjectReference) types.ManagedObjectReference {
-	if r == nil {
-		return types.ManagedObjectReference{}
+// readVMs reads VMs by reference (those the index has that no scope read
+// found: moved or deleted since); deleted ones are left out.
+func (c *Client) readVMs(ctx context.Context, refs []types.ManagedObjectReference) (decoded, error) {
+	if len(refs) == 0 {
+		return decoded{}, nil
 	}
-	return *r
+	spec := types.PropertyFilterSpec{ReportMissingObjectsInResults: types.NewBool(true)}
+	for _, ref := range refs {
+		spec.ObjectSet = append(spec.ObjectSet, types.ObjectSpec{Obj: ref, Skip: types.NewBool(false)})
+	}
+	contents, err := c.retrieve(ctx, spec)
+	if err != nil {
+		return decoded{}, fmt.Errorf("reading VMs from vCenter %s: %w", c.Server(), err)
+	}
+	return c.decodeScoped(contents)
+}
+
+// retrieve runs one RetrieveProperties with the full Properties; objects
+// vCenter reports missing (deleted since the index) are left out.
+func (c *Client) retrieve(ctx context.Context, spec types.PropertyFilterSpec) ([]types.ObjectContent, error) {
+	if len(spec.ObjectSet) == 0 {
+		return nil, nil
+	}
+	for _, kind := range readKinds[:3] {
+		spec.PropSet = append(spec.PropSet, types.PropertySpec{Type: kind, PathSet: Properties[kind]})
+	}
+	res, err := methods.RetrieveProperties(ctx, c.vim, &types.RetrieveProperties{This: c.vim.ServiceContent.PropertyCollector, SpecSet: []types.PropertyFilterSpec{spec}})
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(res.Returnval, func(oc types.ObjectContent) bool { return len(oc.MissingSet) > 0 && len(oc.PropSet) == 0 }), nil
 }
 
 // Clusters lists the clusters of the index.
@@ -244,33 +246,8 @@ func (ix *Index) Clusters() []inventory.ClusterName {
 	return out
 }
 
-// retrieveObjects reads the objects with the full Properties in one
-// RetrieveProperties, one ObjectSpec each (none: no call).
-func (c *Client) retrieveObjects(ctx context.Context, refs []types.ManagedObjectReference) ([]types.ObjectContent, error) {
-	if len(refs) == 0 {
-		return nil, nil
-	}
-	spec := types.PropertyFilterSpec{ObjectSet: make([]types.ObjectSpec, 0, len(refs))}
-	for _, ref := range refs {
-		spec.ObjectSet = append(spec.ObjectSet, types.ObjectSpec{Obj: ref, Skip: types.NewBool(false)})
-	}
-	for _, kind := range readKinds[:3] {
-		spec.PropSet = append(spec.PropSet, types.PropertySpec{Type: kind, PathSet: Properties[kind]})
-	}
-	res, err := methods.RetrieveProperties(ctx, c.vim, &types.RetrieveProperties{This: c.vim.ServiceContent.PropertyCollector, SpecSet: []types.PropertyFilterSpec{spec}})
-	if err != nil {
-		return nil, err
-	}
-	return res.Returnval, nil
-}
-
-// assemble builds the topology of objects read in scope (retrieveObjects,
-// decoded), with every datastore of the index, named from the index and tagged.
-func (c *Client) assemble(ix *Index, d decoded, tags tagAttachments) (*Topology, error) {
-	return c.assembleNamed(ix, d, ix.n, tags)
-}
-
-// assembleNamed is assemble with the names given (ReadLive).
+// assembleNamed builds the topology of objects read in scope (decoded), with
+// every datastore of the index, named with n and tagged.
 func (c *Client) assembleNamed(ix *Index, d decoded, n names, tags tagAttachments) (*Topology, error) {
 	d.datastores = ix.idx.datastores
 	estate, warnings := convertNamed(d, n)

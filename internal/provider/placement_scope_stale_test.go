@@ -8,14 +8,13 @@ import (
 	"github.com/estate-tf/terraform-provider-estate/internal/lab/labtest"
 )
 
-// TestReviewPlacementCheckAfterAVMWasDeleted: a VM deleted out of band while
-// a plan runs (after the first placement read the index) must not turn the
-// other placements' checks into "Cannot read the estate from vCenter": the
-// check from the full read says the placement is fine. The scoped read lists
-// the deleted VM by reference and fails; the fallback (the full read, the
-// rest by the same index) fails the same way, for every later resource of
-// the command.
-func TestReviewPlacementCheckAfterAVMWasDeleted(t *testing.T) {
+// TestPlacementCheckAfterAVMWasDeleted: a VM deleted out of band while
+// a plan runs (after the first placement read the index) does not turn the
+// other placements' checks into "Cannot read the estate from vCenter": they
+// say what the full read says, and so does every later read of the command.
+// (Scoped reads once listed objects by reference from the index, and one
+// deleted object failed the whole RetrieveProperties.)
+func TestPlacementCheckAfterAVMWasDeleted(t *testing.T) {
 	l := labtest.Start(t, "small")
 	ctx := context.Background()
 	data, _ := scopeTestData(t, l)
@@ -41,19 +40,18 @@ func TestReviewPlacementCheckAfterAVMWasDeleted(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("placement of web-01 on esx-02 after batch-01 was deleted:\nscoped %q\nfull   %q", got, want)
 	}
-	// Everything else the command reads fails too.
+	// and every other read of the command works.
 	if _, d := data.topology(ctx); d.HasError() {
 		t.Errorf("the full read of the command: %q", fullDiags(d))
 	}
 }
 
-// TestReviewPlacementCheckAfterAVMMovedIntoTheCluster: a VM that moved
-// into the target's cluster after the index read (a manual vMotion, another
-// tool) is in no scoped read: the target host's load leaves it out, and so
-// the check's numbers (and possibly its verdict) differ from the full read's
-// at the same moment, which has the VM on the host. scopedTopology only
-// compares the placement's own VM with the index.
-func TestReviewPlacementCheckAfterAVMMovedIntoTheCluster(t *testing.T) {
+// TestPlacementCheckAfterAVMMovedIntoTheCluster: a VM that moved into the
+// target's cluster after the index read (a manual vMotion, another tool) is
+// on the target host in the scoped read, as in the full read at the same
+// moment, so the check's numbers and verdict are the full read's. (Scoped
+// reads once took a cluster's VMs from the index, which left it out.)
+func TestPlacementCheckAfterAVMMovedIntoTheCluster(t *testing.T) {
 	l := labtest.Start(t, "small")
 	ctx := context.Background()
 	if err := l.SetVMMemoryReservation("test-01", 8192); err != nil {
