@@ -22,6 +22,7 @@ import (
 
 	"github.com/estate-tf/terraform-provider-estate/internal/analysis"
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
+	"github.com/estate-tf/terraform-provider-estate/internal/vsphere"
 )
 
 // estate_migration: many placements as one reviewed change, applied in
@@ -141,12 +142,13 @@ func (r *MigrationResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
-	topo, diags := r.data.topology(ctx)
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
-		return
-	}
 	desired := desiredOf(ctx, plan, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The clusters of its VMs and targets are all the migration's check reads.
+	topo, diags := r.data.readScope(ctx, migrationScope(plan, desired))
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
 	}
 	if checkPlacements(topo.Estate, plan.Cluster.ValueString(), desired, &resp.Diagnostics); resp.Diagnostics.HasError() {
@@ -386,10 +388,14 @@ func (r *MigrationResource) apply(ctx context.Context, plan tfsdk.Plan, state *t
 		return
 	}
 	name := clip(m.Name.ValueString())
+	// The apply re-reads the migration's clusters afresh before each wave and
+	// at the end, located with the index it starts from.
+	ix, _ := r.data.cache.Index(ctx, r.data.datacenter) // nil: full reads
+	sc := migrationScope(m, desired)
 	var waves [][]analysis.Move
 	if m.Waves.IsUnknown() {
 		// The placements were unknown at plan: sequence them now.
-		topo, d := r.data.topology(ctx)
+		topo, d := r.data.freshScope(ctx, ix, sc)
 		if diags.Append(d...); d.HasError() {
 			return
 		}
@@ -411,12 +417,12 @@ func (r *MigrationResource) apply(ctx context.Context, plan tfsdk.Plan, state *t
 	if diags.HasError() {
 		return
 	}
-	run := r.runWaves(ctx, waves)
+	run := r.runWaves(ctx, waves, func(ctx context.Context) (*vsphere.Topology, diagnostics) { return r.data.freshScope(ctx, ix, sc) })
 
 	// Record what vCenter reports now, even when the context was cancelled after a move completed.
 	wctx := context.WithoutCancel(ctx)
-	r.data.cache.Invalidate()
-	after, d := r.data.topology(wctx)
+	r.data.cache.Invalidate() // the cached reads predate the moves
+	after, d := r.data.freshScope(wctx, ix, sc)
 	diags.Append(d...)
 	if d.HasError() {
 		return
@@ -476,8 +482,9 @@ type waveRun struct {
 	failure   string
 }
 
-// runWaves runs the waves in order; before each it re-reads vCenter and checks the wave against it.
-func (r *MigrationResource) runWaves(ctx context.Context, waves [][]analysis.Move) waveRun {
+// runWaves runs the waves in order; before each it re-reads vCenter (read)
+// and checks the wave against it.
+func (r *MigrationResource) runWaves(ctx context.Context, waves [][]analysis.Move, read func(context.Context) (*vsphere.Topology, diagnostics)) waveRun {
 	run := waveRun{waves: len(waves), completed: map[inventory.VMName]inventory.HostName{}, uncertain: map[inventory.VMName]inventory.HostName{}}
 	client := r.data.cache.Client()
 	var mu sync.Mutex
@@ -490,8 +497,7 @@ func (r *MigrationResource) runWaves(ctx context.Context, waves [][]analysis.Mov
 		if beforeWave != nil {
 			beforeWave(n)
 		}
-		r.data.cache.Invalidate()
-		topo, d := r.data.topology(ctx)
+		topo, d := read(ctx)
 		if d.HasError() {
 			run.failure = fmt.Sprintf("cannot read vCenter before wave %d of %d: %s; nothing of wave %d was started", n, len(waves), d[0].Detail(), n)
 			return run
@@ -588,11 +594,11 @@ func (r *MigrationResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
 		return
 	}
-	topo, d := r.data.topology(ctx)
+	desired := desiredOf(ctx, state, &resp.Diagnostics)
+	topo, d := r.data.readScope(ctx, scope{vms: slices.Collect(maps.Keys(desired))})
 	if resp.Diagnostics.Append(d...); d.HasError() {
 		return
 	}
-	desired := desiredOf(ctx, state, &resp.Diagnostics)
 	current := map[string]string{}
 	for vm := range desired {
 		if v, ok := topo.Estate.VM(vm); ok {
@@ -607,4 +613,19 @@ func (r *MigrationResource) Read(ctx context.Context, req resource.ReadRequest, 
 
 // Delete forgets the migration: VMs stay where they run.
 func (r *MigrationResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {
+}
+
+// migrationScope is what the migration's checks read: the clusters of its VMs
+// and target hosts, and its cluster argument.
+func migrationScope(m migrationModel, desired map[inventory.VMName]inventory.HostName) scope {
+	s := scope{vms: slices.Sorted(maps.Keys(desired))}
+	for _, vm := range s.vms {
+		if !slices.Contains(s.hosts, desired[vm]) {
+			s.hosts = append(s.hosts, desired[vm])
+		}
+	}
+	if cl := m.Cluster.ValueString(); cl != "" {
+		s.clusters = []inventory.ClusterName{inventory.ClusterName(cl)}
+	}
+	return s
 }

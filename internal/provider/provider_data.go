@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -56,52 +55,13 @@ func (d *providerData) topology(ctx context.Context) (*vsphere.Topology, diag.Di
 }
 
 // scopedTopology is the read a per-resource check of one VM and its target
-// host needs (host "" for none): the clusters they live in, found in the
-// index of the whole inventory (docs/design/topology-cache.md). What the
-// check says from it is what it says from the full read: the VM and host
-// are in it as in the full read, an unknown host is answered with the hosts
-// of the VM's cluster (in the read), and the VM's and host's clusters are
-// read whole. It falls back to the full read (topology) when that read is
-// already made or when the scope cannot say the same: a standalone host, the
-// scoped reads used up (vsphere.MaxScopedReads), a read that disagrees with
-// the index (something moved in between), or any error.
+// host needs (host "" for none): readScope of them (provider_scope.go).
 func (d *providerData) scopedTopology(ctx context.Context, vm inventory.VMName, host inventory.HostName) (*vsphere.Topology, diag.Diagnostics) {
-	if d.cache.Wide(d.datacenter) {
-		return d.topology(ctx)
+	var hosts []inventory.HostName
+	if host != "" {
+		hosts = append(hosts, host)
 	}
-	ix, err := d.cache.Index(ctx, d.datacenter)
-	if err != nil {
-		return d.topology(ctx)
-	}
-	var scope []inventory.ClusterName
-	at, vmOK := ix.VM(vm)
-	if vmOK {
-		cl, _ := ix.Host(at)
-		if cl == "" {
-			return d.topology(ctx)
-		}
-		scope = append(scope, cl)
-	}
-	cl, hostOK := ix.Host(host)
-	if hostOK {
-		if cl == "" {
-			return d.topology(ctx)
-		}
-		if !slices.Contains(scope, cl) {
-			scope = append(scope, cl)
-		}
-	}
-	t, err := d.cache.Scoped(ctx, ix, scope)
-	if err != nil {
-		return d.topology(ctx)
-	}
-	if v, ok := t.Estate.VM(vm); ok != vmOK || ok && v.Host != at {
-		return d.topology(ctx)
-	}
-	if _, ok := t.Estate.Host(host); ok != hostOK {
-		return d.topology(ctx)
-	}
-	return t, d.report(ctx, t, fmt.Sprint(scope))
+	return d.readScope(ctx, scope{vms: []inventory.VMName{vm}, hosts: hosts})
 }
 
 // report is what every read says: the values vCenter reported that the read
