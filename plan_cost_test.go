@@ -149,6 +149,16 @@ func TestPlanCost(t *testing.T) {
 		calls, vapi, b, methods := big.counts()
 		report("| %s | %.2f s | %d | %d | %.1f MB |", a.name, wall.Seconds(), calls, vapi, float64(b)/1e6)
 		report("<!-- %s: %s -->", a.name, methodList(methods))
+		// The same configuration planned again, applied: every resource is
+		// refreshed from its state first (the nightly drift job, a pull request's plan).
+		big.reset()
+		start = time.Now()
+		terraform(t, rc, big, work, "plan", "-input=false", "-no-color", "-detailed-exitcode")
+		wall = time.Since(start)
+		calls, vapi, b, methods = big.counts()
+		name := "plan again with it applied (refresh): " + a.name[len("apply "):]
+		report("| %s | %.2f s | %d | %d | %.1f MB |", name, wall.Seconds(), calls, vapi, float64(b)/1e6)
+		report("<!-- %s: %s -->", name, methodList(methods))
 	}
 }
 

@@ -486,7 +486,6 @@ type waveRun struct {
 // and checks the wave against it.
 func (r *MigrationResource) runWaves(ctx context.Context, waves [][]analysis.Move, read func(context.Context) (*vsphere.Topology, diagnostics)) waveRun {
 	run := waveRun{waves: len(waves), completed: map[inventory.VMName]inventory.HostName{}, uncertain: map[inventory.VMName]inventory.HostName{}}
-	client := r.data.cache.Client()
 	var mu sync.Mutex
 	for i, wave := range waves {
 		n := i + 1
@@ -507,11 +506,15 @@ func (r *MigrationResource) runWaves(ctx context.Context, waves [][]analysis.Mov
 			return run
 		}
 		var errs []string
+		// What the wave knows of its clusters: the read before it, with its
+		// completed moves; the move coordinator counts hosts' load from it.
+		live := &waveEstate{now: topo.Estate}
 		runWave(ctx, wave, r.maxVMotionsPerHost(), func(mv analysis.Move) error {
-			v, _ := topo.Estate.VM(mv.VM)
-			h, _ := topo.Estate.Host(mv.To)
-			// A started task is waited for even after Ctrl-C: its outcome must reach the state.
-			return client.MoveVM(context.WithoutCancel(ctx), v, h)
+			_, _, err := r.data.vmotion(ctx, live.get, mv.VM, mv.To)
+			if err == nil {
+				live.moved(mv.VM, mv.To)
+			}
+			return err
 		}, func(res waveResult) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -628,4 +631,24 @@ func migrationScope(m migrationModel, desired map[inventory.VMName]inventory.Hos
 		s.clusters = []inventory.ClusterName{inventory.ClusterName(cl)}
 	}
 	return s
+}
+
+// waveEstate is a wave's view of its clusters as its moves complete.
+type waveEstate struct {
+	mu  sync.Mutex
+	now *inventory.Snapshot
+}
+
+func (w *waveEstate) get(context.Context) (*inventory.Snapshot, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.now, nil
+}
+
+func (w *waveEstate) moved(vm inventory.VMName, to inventory.HostName) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if next, err := w.now.With(inventory.MoveVM{VM: vm, To: to}); err == nil {
+		w.now = next
+	}
 }

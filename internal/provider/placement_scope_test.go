@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -24,7 +25,7 @@ func scopeTestData(t *testing.T, l *lab.Lab) (*providerData, *vsphere.Client) {
 	t.Cleanup(func() { _ = c.Close(context.Background()) })
 	p := defaultCheckPolicy()
 	p.WarnAbovePercent = 30 // so that the load warning shows
-	return &providerData{cache: vsphere.NewCache(c), policy: p}, c
+	return &providerData{cache: vsphere.NewCache(c), policy: p, moves: newMoveCoordinator(DefaultMaxVMotionsPerHost, time.Minute)}, c
 }
 
 // fullDiags renders diagnostics with everything a user sees of them.

@@ -202,30 +202,13 @@ func (r *VMPlacementResource) place(ctx context.Context, m *vmPlacementModel, pr
 	keepPlannedReads(m, planned)
 }
 
-// move vMotions the VM once the apply's coordinator admits it (move_coordinator.go),
-// and records the move in the cached estate; it returns the VM and host as moved.
+// move vMotions the VM (providerData.vmotion); it returns the VM and host as moved.
 func (r *VMPlacementResource) move(ctx context.Context, vm inventory.VMName, host inventory.HostName, diags *diagnostics) (inventory.VM, inventory.Host, bool) {
-	done, err := r.data.moves.admit(ctx, r.data.estate, vm, host)
+	v, h, err := r.data.vmotion(ctx, r.data.estate, vm, host)
 	if err != nil {
 		diags.AddError("Cannot move the VM", err.Error())
 		return inventory.VM{}, inventory.Host{}, false
 	}
-	defer done()
-	s, err := r.data.estate(ctx)
-	if err != nil {
-		diags.AddError("Cannot move the VM", err.Error())
-		return inventory.VM{}, inventory.Host{}, false
-	}
-	v, _ := s.VM(vm)
-	h, _ := s.Host(host)
-	// Addressed by managed object id: a name may repeat across folders and datacenters.
-	if err := r.data.cache.Client().MoveVM(ctx, v, h); err != nil {
-		r.data.cache.Invalidate() // where the VM is now is vCenter's to say
-		diags.AddError("Cannot move the VM", err.Error())
-		return inventory.VM{}, inventory.Host{}, false
-	}
-	r.data.cache.Moved(vm, host)
-	v.Host = host
 	return v, h, true
 }
 
