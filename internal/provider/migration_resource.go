@@ -73,7 +73,8 @@ func (r *MigrationResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 		MarkdownDescription: "Places many VMs as one reviewed change: a map of VM → host, applied in an order in which no host is ever above its capacity. " +
 			"The plan checks the end state and every intermediate step with the placement rule under the provider's `policy`, shows the order in `waves` (a VM that only makes room is *parked* and moves on later), and fails naming the step, the host and the shortfall when it finds no safe order. " +
 			"Apply runs the waves one after the other; the moves of a wave run in parallel, at most the provider's `max_vmotions_per_host` vMotions at once on any host, as source or target (default 4, vSphere's limit on a 1 GbE vMotion network). " +
-			"Before each wave it reads vCenter again and stops, starting nothing of that wave, if a VM is not where the plan expects or the wave no longer fits. " +
+			"Before each wave it reads the migration's clusters again and stops, starting nothing of that wave, if a VM is not where the plan expects or the wave no longer fits. " +
+			"If the estate changed between `terraform plan` and `terraform apply` so that the order changes (DRS moved one of the VMs), Terraform stops before any move with *Provider produced inconsistent final plan*, naming the wave entry that changed: the saved plan no longer describes what would happen; plan again. " +
 			"If the apply stops (a failed task, Ctrl-C, a change under it), the state records exactly which moves happened (`moved`, `current`) and the error lists the VMs moved and not moved; the next plan shows what is left. " +
 			"Destroying the resource moves nothing.",
 		Attributes: map[string]schema.Attribute{
