@@ -116,6 +116,9 @@ func impactReport(ctx context.Context, plan *tfjson.Plan, live *inventory.Snapsh
 	if len(missing) > 0 {
 		ch.Notes = append(ch.Notes, "Not in the estate, left out: VM "+strings.Join(missing, ", ")+".")
 	}
+	if len(ra.MissingHosts) > 0 {
+		ch.Notes = append(ch.Notes, "Not in the estate, left out of business systems: host "+strings.Join(ra.MissingHosts, ", ")+".")
+	}
 	ch.Notes = append(ch.Notes, pc.notes...)
 	return report.BuildContext(ctx, before, after, ch, policy)
 }

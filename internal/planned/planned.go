@@ -67,6 +67,9 @@ type Result struct {
 	// live estate does not have them (created in the same apply, or gone).
 	MissingPlacements []string
 	MissingMembers    []string
+	// MissingHosts quotes the hosts of business systems left out because
+	// neither the live estate nor the inputs have them.
+	MissingHosts []string
 	// Problems are declared servers that contradict vCenter, left out: a
 	// name vCenter gives an ESXi host, or a failover domain named like a
 	// vCenter cluster (estate_host refuses both; so must every input).
@@ -80,6 +83,7 @@ type Result struct {
 func (in Inputs) Overlay(live *inventory.Snapshot) Result {
 	var r Result
 	domains := map[inventory.ClusterName]bool{}
+	declared := map[inventory.HostName]bool{}
 	for _, h := range in.Hosts {
 		name := inventory.HostName(h.Name)
 		if kind := inventory.HostKind(h.Kind); kind != "" && kind != inventory.KindESXi {
@@ -100,6 +104,7 @@ func (in Inputs) Overlay(live *inventory.Snapshot) Result {
 			}
 			r.Changes = append(r.Changes, inventory.PutHost{Host: inventory.Host{Name: name, Kind: kind, Cluster: domain, Connection: inventory.Connected,
 				CPUCores: int(h.CPUCores), CPUMHzPerCore: h.CPUMHzPerCore, MemoryMB: h.MemoryMB}})
+			declared[name] = true
 			continue
 		}
 		if !h.Maintenance {
@@ -126,6 +131,10 @@ func (in Inputs) Overlay(live *inventory.Snapshot) Result {
 			b.VMs = append(b.VMs, inventory.VMName(v))
 		}
 		for _, h := range s.Hosts {
+			if _, ok := live.Host(inventory.HostName(h)); !ok && !declared[inventory.HostName(h)] {
+				r.MissingHosts = append(r.MissingHosts, strconv.Quote(inventory.Clip(h)))
+				continue
+			}
 			b.Hosts = append(b.Hosts, inventory.HostName(h))
 		}
 		r.Changes = append(r.Changes, inventory.PutBusinessSystem{System: b})
@@ -148,6 +157,8 @@ func (in Inputs) Overlay(live *inventory.Snapshot) Result {
 	}
 	slices.Sort(r.MissingMembers)
 	r.MissingMembers = slices.Compact(r.MissingMembers)
+	slices.Sort(r.MissingHosts)
+	r.MissingHosts = slices.Compact(r.MissingHosts)
 	slices.Sort(r.MissingPlacements)
 	return r
 }

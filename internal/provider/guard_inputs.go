@@ -152,14 +152,22 @@ func unknownWithin(v attr.Value) bool {
 // (internal/planned, shared with the impact command): declared servers (and
 // their failover domains), hosts entering maintenance with the moves of their
 // evacuation, business systems and standby groups. It returns the hosts
-// entering maintenance and, quoted, the VMs it left out because the estate
-// does not have them.
-func (in guardInputs) overlay(live *inventory.Snapshot, diags *diagnostics) ([]inventory.Change, []inventory.HostName, []string) {
+// entering maintenance; business-system members the estate does not have
+// are left out with a warning (a VM may be created in the same apply).
+func (in guardInputs) overlay(live *inventory.Snapshot, diags *diagnostics) ([]inventory.Change, []inventory.HostName) {
 	r := in.planned().Overlay(live)
 	for _, p := range r.Problems {
 		diags.AddAttributeError(path.Root("hosts"), "Invalid declared server", p)
 	}
-	return r.Changes, r.Maintenance, r.MissingMembers
+	if len(r.MissingMembers) > 0 {
+		diags.AddAttributeWarning(path.Root("business_systems"), "Business-system VMs not in vCenter are left out",
+			fmt.Sprintf("vCenter has no VM %s now; the business systems are analysed without them.", strings.Join(r.MissingMembers, ", ")))
+	}
+	if len(r.MissingHosts) > 0 {
+		diags.AddAttributeWarning(path.Root("business_systems"), "Business-system hosts not in the estate are left out",
+			fmt.Sprintf("Neither vCenter nor the declared servers have host %s; the business systems are analysed without them.", strings.Join(r.MissingHosts, ", ")))
+	}
+	return r.Changes, r.Maintenance
 }
 
 // planned converts the tfsdk values to the plain planned values.

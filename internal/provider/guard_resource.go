@@ -181,13 +181,9 @@ func (r *GuardResource) analyse(ctx context.Context, m *guardModel, diags *diagn
 			fmt.Sprintf("vCenter has no VM %s now; the guard analyses the other placements.", strings.Join(missing, ", ")))
 	}
 	in := m.inputs(ctx, diags)
-	more, entering, absent := in.overlay(estate, diags)
+	more, entering := in.overlay(estate, diags)
 	if diags.HasError() {
 		return nil
-	}
-	if len(absent) > 0 {
-		diags.AddAttributeWarning(path.Root("business_systems"), "Business-system VMs not in vCenter are left out",
-			fmt.Sprintf("vCenter has no VM %s now; the business systems are analysed without them.", strings.Join(absent, ", ")))
 	}
 	if out := outOfScope(estate, in.clusters); out != "" {
 		diags.AddAttributeWarning(path.Root("clusters"), "Clusters left out of the check",

@@ -250,13 +250,9 @@ func (d *ImpactDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 		return
 	}
 	in := decodeInputs(ctx, m.Hosts, m.BusinessSystems, m.StandbyGroups, &resp.Diagnostics)
-	changes, entering, absent := in.overlay(live, &resp.Diagnostics)
+	changes, entering := in.overlay(live, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
-	}
-	if len(absent) > 0 {
-		resp.Diagnostics.AddAttributeWarning(path.Root("business_systems"), "Business-system VMs not in vCenter are left out",
-			fmt.Sprintf("vCenter has no VM %s now; the business systems are analysed without them.", strings.Join(absent, ", ")))
 	}
 	estate, err := live.With(changes...)
 	if err != nil {
