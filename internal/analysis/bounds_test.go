@@ -67,3 +67,38 @@ func TestAnalyzeHonoursCancellation(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// A scoped request enumerates and counts only the failures of its clusters:
+// tolerate 4 of a 40-host cluster (102,090 combinations) is beyond the limit,
+// but a check of a 3-host cluster next to it is not refused for it.
+func TestScopedAnalysisCountsOnlyItsClusters(t *testing.T) {
+	s := fortyHosts().Estate()
+	s.Clusters = append(s.Clusters, inventory.Cluster{Name: "small", HA: inventory.HAConfig{Enabled: true, AdmissionControl: slot1}})
+	for i := range 3 {
+		h := inventory.HostName(fmt.Sprintf("s%d", i))
+		s.Hosts = append(s.Hosts, inventory.Host{Name: h, Cluster: "small", Kind: inventory.KindESXi, CPUCores: 8, CPUMHzPerCore: 1000,
+			MemoryMB: 8192, Connection: inventory.Connected})
+		s.VMs = append(s.VMs, inventory.VM{Name: inventory.VMName(fmt.Sprintf("sv%d", i)), Host: h, Power: inventory.PoweredOn, VCPU: 1, MemoryMB: 512})
+	}
+	snap := inventory.MustNew(s)
+	p := analysis.DefaultPolicy()
+	p.Tolerate = 4
+	want := `tolerate 4 asks for 102097 failure combinations (the largest share from cluster "c": 40 hosts, up to 4 failing); the limit is 100000: lower tolerate or raise the scenario limit`
+	if _, err := analysis.Analyze(snap, analysis.Request{Policy: p}); err == nil || err.Error() != want {
+		t.Errorf("unscoped: %v\nwant %s", err, want)
+	}
+	rep, err := analysis.Analyze(snap, analysis.Request{Policy: p, Clusters: []inventory.ClusterName{"small"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rep.Scenarios); n != 7 { // 3 + 3 + 1 subsets of the 3 hosts
+		t.Errorf("%d scenarios, want 7", n)
+	}
+	for _, sc := range rep.Scenarios {
+		for _, h := range sc.FailedHosts {
+			if h[0] != 's' {
+				t.Errorf("scenario %v fails a host outside the scope", sc.FailedHosts)
+			}
+		}
+	}
+}

@@ -90,7 +90,8 @@ func AnalyzeContext(ctx context.Context, s *inventory.Snapshot, r Request) (Repo
 		return Report{}, err
 	}
 	named := len(r.FailHosts)+len(r.FailDatastores) > 0
-	if n, what := workSize(s, r.Policy, named); n > r.Policy.maxScenarios() {
+	// Only the clusters in scope are enumerated and counted.
+	if n, what := workSize(s, r.Policy, named, r.Clusters); n > r.Policy.maxScenarios() {
 		return Report{}, fmt.Errorf("tolerate %d asks for %d failure combinations (the largest share from %s); the limit is %d: lower tolerate or raise the scenario limit", r.Policy.Tolerate, n, what, r.Policy.maxScenarios())
 	}
 	w := newWorld(s, r.Policy)
@@ -107,7 +108,7 @@ func AnalyzeContext(ctx context.Context, s *inventory.Snapshot, r Request) (Repo
 	if len(r.FailHosts)+len(r.FailDatastores) > 0 {
 		rep.Scenarios = []Scenario{Fail(s, r.Policy, Failure{Hosts: r.FailHosts, Datastores: r.FailDatastores})}
 	} else {
-		err := eachHostFailure(ctx, w, func(sc Scenario) {
+		err := eachHostFailure(ctx, w, r.Clusters, func(sc Scenario) {
 			if !inScope(s, r.Clusters, sc.FailedHosts) {
 				return
 			}

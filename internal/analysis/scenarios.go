@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/estate-tf/terraform-provider-estate/internal/inventory"
 )
@@ -29,14 +30,15 @@ func (p Policy) maxScenarios() int64 {
 // AnalyzeContext, which checks the size of the work first and can be cancelled.
 func HostFailures(s *inventory.Snapshot, p Policy) []Scenario {
 	var out []Scenario
-	_ = eachHostFailure(context.Background(), newWorld(s, p), func(sc Scenario) { out = append(out, sc) })
+	_ = eachHostFailure(context.Background(), newWorld(s, p), nil, func(sc Scenario) { out = append(out, sc) })
 	return out
 }
 
-// eachHostFailure hands every host-failure scenario to keep, one at a time,
-// and stops with the context's error when it is cancelled.
-func eachHostFailure(ctx context.Context, w *world, keep func(Scenario)) error {
-	for _, group := range failureDomains(w.snap) {
+// eachHostFailure hands every host-failure scenario of the failure domains in
+// scope (inScope: all when clusters is empty) to keep, one at a time, and
+// stops with the context's error when it is cancelled.
+func eachHostFailure(ctx context.Context, w *world, clusters []inventory.ClusterName, keep func(Scenario)) error {
+	for _, group := range failureDomainsIn(w.snap, clusters) {
 		for k := 1; k <= w.policy.Tolerate && k <= len(group); k++ {
 			var err error
 			subsets(group, k, func(hosts []inventory.HostName) bool {
@@ -52,6 +54,12 @@ func eachHostFailure(ctx context.Context, w *world, keep func(Scenario)) error {
 		}
 	}
 	return nil
+}
+
+// failureDomainsIn is failureDomains in scope (inScope).
+func failureDomainsIn(s *inventory.Snapshot, clusters []inventory.ClusterName) [][]inventory.HostName {
+	out := failureDomains(s)
+	return slices.DeleteFunc(out, func(group []inventory.HostName) bool { return !inScope(s, clusters, group) })
 }
 
 // failureDomains lists, per cluster, its available hosts; each available host
@@ -80,7 +88,7 @@ func failureDomains(s *inventory.Snapshot) [][]inventory.HostName {
 // workSize counts the scenarios an analysis would check — host-failure
 // subsets per cluster (unless one failure is named) and standby-group
 // subsets — saturating at MaxInt64, and names the largest contributor.
-func workSize(s *inventory.Snapshot, p Policy, namedFailure bool) (int64, string) {
+func workSize(s *inventory.Snapshot, p Policy, namedFailure bool, clusters []inventory.ClusterName) (int64, string) {
 	var total, largest int64
 	var what string
 	add := func(n, k int, name string) {
@@ -90,7 +98,7 @@ func workSize(s *inventory.Snapshot, p Policy, namedFailure bool) (int64, string
 			largest, what = c, fmt.Sprintf("%s: %d hosts, up to %d failing", name, n, min(n, k))
 		}
 	}
-	for i, group := range failureDomains(s) {
+	for i, group := range failureDomainsIn(s, clusters) {
 		if namedFailure {
 			break
 		}
@@ -101,7 +109,7 @@ func workSize(s *inventory.Snapshot, p Policy, namedFailure bool) (int64, string
 		add(len(group), p.Tolerate, name)
 	}
 	for _, g := range s.StandbyGroups() {
-		add(len(g.Active), g.Tolerate, fmt.Sprintf("standby group %q", g.Name))
+		add(len(g.Active), g.Tolerate, fmt.Sprintf("standby group %q", g.Name)) // computed whole: a report keeps the groups in scope
 	}
 	return total, what
 }
