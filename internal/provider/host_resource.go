@@ -446,11 +446,13 @@ func (r *HostResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 		return
 	}
-	topo, d := r.data.topology(ctx)
+	// What a refresh reports of the host (its load, its VMs) is in its cluster.
+	name := inventory.HostName(m.Name.ValueString())
+	topo, d := r.data.readScope(ctx, scope{hosts: []inventory.HostName{name}})
 	if resp.Diagnostics.Append(d...); d.HasError() {
 		return
 	}
-	h, ok := topo.Estate.Host(inventory.HostName(m.Name.ValueString()))
+	h, ok := topo.Estate.Host(name)
 	if !ok || h.Kind != inventory.KindESXi {
 		resp.State.RemoveResource(ctx)
 		return
