@@ -131,13 +131,15 @@ func (r *HostResource) checkEvacuation(live *inventory.Snapshot, h inventory.Hos
 func (r *HostResource) runEvacuation(ctx context.Context, live *inventory.Snapshot, h inventory.Host, planned map[inventory.VMName]inventory.HostName) (map[inventory.VMName]bool, string) {
 	done := map[inventory.VMName]bool{}
 	seq := analysis.SequenceMoves(live, r.data.policy.Policy, planned)
+	// Whatever stops it, the state is written from a fresh read of vCenter.
+	defer r.data.cache.Invalidate()
 	for _, wave := range seq.Waves {
 		for _, mv := range wave {
 			if err := ctx.Err(); err != nil {
 				return done, fmt.Sprintf("interrupted before moving VM %q: %v", mv.VM, err)
 			}
 			// Through the apply's move coordinator, like every move of this provider.
-			if _, _, err := r.data.vmotion(ctx, r.data.estate, mv.VM, mv.To); err != nil {
+			if _, _, err := r.data.vmotion(ctx, r.data.estate, mv.VM, mv.To, waitForRoom); err != nil {
 				return done, err.Error()
 			}
 			done[mv.VM] = true

@@ -511,7 +511,7 @@ func (r *MigrationResource) runWaves(ctx context.Context, waves [][]analysis.Mov
 		// completed moves; the move coordinator counts hosts' load from it.
 		live := &waveEstate{now: topo.Estate}
 		runWave(ctx, wave, r.maxVMotionsPerHost(), func(mv analysis.Move) error {
-			_, _, err := r.data.vmotion(ctx, live.get, mv.VM, mv.To)
+			_, _, err := r.data.vmotion(ctx, live.get, mv.VM, mv.To, plannedWave)
 			if err == nil {
 				live.moved(mv.VM, mv.To)
 			}
@@ -622,7 +622,7 @@ func (r *MigrationResource) Delete(context.Context, resource.DeleteRequest, *res
 // migrationScope is what the migration's checks read: the clusters of its VMs
 // and target hosts, and its cluster argument.
 func migrationScope(m migrationModel, desired map[inventory.VMName]inventory.HostName) scope {
-	s := scope{vms: slices.Sorted(maps.Keys(desired))}
+	s := scope{vms: slices.Sorted(maps.Keys(desired)), named: true}
 	for _, vm := range s.vms {
 		if !slices.Contains(s.hosts, desired[vm]) {
 			s.hosts = append(s.hosts, desired[vm])

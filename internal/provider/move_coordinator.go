@@ -73,9 +73,21 @@ func (c *moveCoordinator) changedLocked() {
 // estateFunc returns the live estate as the provider knows it now (the cached read).
 type estateFunc func(ctx context.Context) (*inventory.Snapshot, error)
 
+// admission says how a mover waits: for room and for the vMotion limit (a
+// separate placement, a host's evacuation), or for the limit only (a planned
+// wave of a migration: its order was planned under the provider's policy, so
+// a target without room for its reservations now is a change vCenter would
+// refuse at once, not something another move of the apply will free).
+type admission int
+
+const (
+	waitForRoom admission = iota
+	plannedWave
+)
+
 // admit waits until the VM may move to the host and reserves the room; the
 // caller runs the vMotion, updates the cache, then calls done.
-func (c *moveCoordinator) admit(ctx context.Context, estate estateFunc, vm inventory.VMName, to inventory.HostName) (done func(), err error) {
+func (c *moveCoordinator) admit(ctx context.Context, estate estateFunc, vm inventory.VMName, to inventory.HostName, how admission) (done func(), err error) {
 	deadline := time.NewTimer(c.timeout)
 	defer deadline.Stop()
 	tick := time.NewTicker(c.cycleGrace / 4)
@@ -84,7 +96,11 @@ func (c *moveCoordinator) admit(ctx context.Context, estate estateFunc, vm inven
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for {
+		// The estate may need a read of vCenter: not under the lock, which
+		// every other mover's admission and end take.
+		c.mu.Unlock()
 		s, err := estate(ctx)
+		c.mu.Lock()
 		if err != nil {
 			delete(c.waiting, vm)
 			return nil, err
@@ -100,6 +116,10 @@ func (c *moveCoordinator) admit(ctx context.Context, estate estateFunc, vm inven
 			delete(c.waiting, vm)
 			c.changedLocked()
 			return nil, w.cycle
+		}
+		if how == plannedWave && c.withinLimitLocked(m) && !c.roomLocked(s, m, h) {
+			delete(c.waiting, vm)
+			return nil, c.noRoomError(s, m)
 		}
 		if c.fitsLocked(s, m, h) {
 			delete(c.waiting, vm)
@@ -170,14 +190,27 @@ func (c *moveCoordinator) vmotionsLocked(h inventory.HostName) int {
 }
 
 func (c *moveCoordinator) fitsLocked(s *inventory.Snapshot, m *move, h inventory.Host) bool {
-	if m.from == m.to {
-		return true
-	}
-	if c.vmotionsLocked(m.from) >= c.limit || c.vmotionsLocked(m.to) >= c.limit {
-		return false
-	}
+	return m.from == m.to || c.withinLimitLocked(m) && c.roomLocked(s, m, h)
+}
+
+// withinLimitLocked: neither host takes part in max_vmotions_per_host vMotions.
+func (c *moveCoordinator) withinLimitLocked(m *move) bool {
+	return c.vmotionsLocked(m.from) < c.limit && c.vmotionsLocked(m.to) < c.limit
+}
+
+// roomLocked: the target can admit the VM's reservations on top of what it commits.
+func (c *moveCoordinator) roomLocked(s *inventory.Snapshot, m *move, h inventory.Host) bool {
 	have, capa := c.committedLocked(s, m.to), hostCapacity(h)
 	return have.cpu+m.need.cpu <= capa.cpu && have.mem+m.need.mem <= capa.mem
+}
+
+// noRoomError says why a planned wave's move cannot start.
+func (c *moveCoordinator) noRoomError(s *inventory.Snapshot, m *move) error {
+	h, _ := s.Host(m.to)
+	have, capa := c.committedLocked(s, m.to), hostCapacity(h)
+	return fmt.Errorf("host %q cannot admit VM %q's reservations now (needs %d MHz and %d MiB; the host commits %d of %d MHz and %d of %d MiB, counting the vMotions in flight to it): vCenter would refuse the vMotion. "+
+		"The wave was planned under the provider's policy, whose basis or overcommit does not count reservations as vCenter's admission does, or the host filled since",
+		clip(string(m.to)), clip(string(m.vm)), m.need.cpu, m.need.mem, have.cpu, capa.cpu, have.mem, capa.mem)
 }
 
 // cycleLocked finds waiting moves that wait for each other in a cycle — each

@@ -37,7 +37,7 @@ func TestMoveWaitsThenTimesOutNamingTheBlockingVMs(t *testing.T) {
 	c.cycleGrace = time.Hour // no cycle report in this test
 	// c waits to leave h2 (for a host of its own): a waits for it.
 	c.waiting["c"] = &move{vm: "c", from: "h2", to: "h2x"}
-	_, err := c.admit(context.Background(), estate, "a", "h2")
+	_, err := c.admit(context.Background(), estate, "a", "h2", waitForRoom)
 	want := `VM "a" waited 1s for room on host "h2" (needs 0 MHz and 32768 MiB of reservations; the host commits 500 of 8000 MHz and 53248 of 65536 MiB): it waited for the moves of VMs "c" off that host, which did not free enough room in time. Free room on the host, or apply the moves as one estate_migration resource`
 	if err == nil || err.Error() != want {
 		t.Errorf("got  %v\nwant %s", err, want)
@@ -45,7 +45,7 @@ func TestMoveWaitsThenTimesOutNamingTheBlockingVMs(t *testing.T) {
 	c.mu.Lock()
 	delete(c.waiting, "c")
 	c.mu.Unlock()
-	_, err = c.admit(context.Background(), estate, "a", "h2")
+	_, err = c.admit(context.Background(), estate, "a", "h2", waitForRoom)
 	want = `VM "a" waited 1s for room on host "h2" (needs 0 MHz and 32768 MiB of reservations; the host commits 500 of 8000 MHz and 53248 of 65536 MiB): no move of this apply frees room there. Free room on the host, or apply the moves as one estate_migration resource`
 	if err == nil || err.Error() != want {
 		t.Errorf("got  %v\nwant %s", err, want)
@@ -57,19 +57,19 @@ func TestMoveAdmissionKeepsTheVMotionLimit(t *testing.T) {
 	s := coordEstate(t)
 	estate := func(context.Context) (*inventory.Snapshot, error) { return s, nil }
 	c := newMoveCoordinator(1, 5*time.Second)
-	done, err := c.admit(context.Background(), estate, "c", "h1") // 4096 MiB: fits on h1
+	done, err := c.admit(context.Background(), estate, "c", "h1", waitForRoom) // 4096 MiB: fits on h1
 	if err != nil {
 		t.Fatal(err)
 	}
 	admitted := make(chan time.Time, 1)
 	go func() {
 		// a stays on h1: not a vMotion, admitted whatever the limit
-		if d, err := c.admit(context.Background(), estate, "a", "h1"); err == nil {
+		if d, err := c.admit(context.Background(), estate, "a", "h1", waitForRoom); err == nil {
 			d()
 		}
 		// A second vMotion to h1 (as the estate still shows it, c from h2) fits in
 		// room but not in h1's one slot, which c's own vMotion holds.
-		d, err := c.admit(context.Background(), estate, "c", "h1")
+		d, err := c.admit(context.Background(), estate, "c", "h1", waitForRoom)
 		if err != nil {
 			t.Error(err)
 			admitted <- time.Now()

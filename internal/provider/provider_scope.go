@@ -18,12 +18,16 @@ type scope struct {
 	vms      []inventory.VMName
 	hosts    []inventory.HostName
 	clusters []inventory.ClusterName
+	// named: a VM or host the index does not have needs the full read, whose
+	// errors list what the whole inventory has (analysis.CheckMove's known
+	// VMs and hosts). A placement's check says "not in vCenter" itself.
+	named bool
 }
 
 // clustersIn resolves the scope with the index. It reports false when no
 // scoped read can stand for the full one: a standalone VM or host (no scoped
-// read covers it) or a named cluster the index does not have (whose error
-// must list the full read's clusters).
+// read covers it), a named cluster the index does not have (whose error must
+// list the full read's clusters), and with named, an unknown VM or host.
 func (s scope) clustersIn(ix *vsphere.Index) ([]inventory.ClusterName, bool) {
 	var out []inventory.ClusterName
 	add := func(cl inventory.ClusterName) bool {
@@ -36,14 +40,19 @@ func (s scope) clustersIn(ix *vsphere.Index) ([]inventory.ClusterName, bool) {
 		return true
 	}
 	for _, vm := range s.vms {
-		if at, ok := ix.VM(vm); ok {
+		at, ok := ix.VM(vm)
+		if !ok && s.named {
+			return nil, false
+		}
+		if ok {
 			if cl, _ := ix.Host(at); !add(cl) {
 				return nil, false
 			}
 		}
 	}
 	for _, h := range s.hosts {
-		if cl, ok := ix.Host(h); ok && !add(cl) {
+		cl, ok := ix.Host(h)
+		if !ok && s.named || ok && !add(cl) {
 			return nil, false
 		}
 	}

@@ -204,7 +204,7 @@ func (r *VMPlacementResource) place(ctx context.Context, m *vmPlacementModel, pr
 
 // move vMotions the VM (providerData.vmotion); it returns the VM and host as moved.
 func (r *VMPlacementResource) move(ctx context.Context, vm inventory.VMName, host inventory.HostName, diags *diagnostics) (inventory.VM, inventory.Host, bool) {
-	v, h, err := r.data.vmotion(ctx, r.data.estate, vm, host)
+	v, h, err := r.data.vmotion(ctx, r.data.estate, vm, host, waitForRoom)
 	if err != nil {
 		diags.AddError("Cannot move the VM", err.Error())
 		return inventory.VM{}, inventory.Host{}, false

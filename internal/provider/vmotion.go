@@ -13,9 +13,10 @@ import (
 // by managed object id (a name may repeat across folders and datacenters),
 // and the cached read records it (or, if the task failed, is dropped: where
 // the VM is now is vCenter's to say). estate is what the caller knows of the
-// live estate: the coordinator counts what hosts commit from it.
-func (d *providerData) vmotion(ctx context.Context, estate estateFunc, vm inventory.VMName, to inventory.HostName) (inventory.VM, inventory.Host, error) {
-	done, err := d.moves.admit(ctx, estate, vm, to)
+// live estate: the coordinator counts what hosts commit from it; how says
+// whether the move may wait for room (admission).
+func (d *providerData) vmotion(ctx context.Context, estate estateFunc, vm inventory.VMName, to inventory.HostName, how admission) (inventory.VM, inventory.Host, error) {
+	done, err := d.moves.admit(ctx, estate, vm, to, how)
 	if err != nil {
 		return inventory.VM{}, inventory.Host{}, err
 	}

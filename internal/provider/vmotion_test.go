@@ -34,13 +34,13 @@ func TestEveryMoverSharesOneCoordinator(t *testing.T) {
 	go func() { // the migration's wave: up to 4 at once on any host
 		defer wg.Done()
 		runWave(ctx, wave, DefaultMaxVMotionsPerHost, func(mv analysis.Move) error {
-			_, _, err := data.vmotion(ctx, data.estate, mv.VM, mv.To)
+			_, _, err := data.vmotion(ctx, data.estate, mv.VM, mv.To, plannedWave)
 			return err
 		}, func(r waveResult) { errs <- r.Err })
 	}()
 	go func() { // another resource's move to the same host
 		defer wg.Done()
-		_, _, err := data.vmotion(ctx, data.estate, "mail-02", "esx-b03")
+		_, _, err := data.vmotion(ctx, data.estate, "mail-02", "esx-b03", waitForRoom)
 		errs <- err
 	}()
 	deadline := time.Now().Add(30 * time.Second)

@@ -31,10 +31,10 @@ func migrationVerdict(topo *vsphere.Topology, topoDiags diag.Diagnostics, p chec
 	return out
 }
 
-// TestReview2ScopedMigrationPlanEqualsFullRead: estate_migration's plan from
+// TestScopedMigrationPlanEqualsFullRead: estate_migration's plan from
 // readScope says what it says from the full read, for placements naming a VM
 // vCenter does not have (a typo): the error lists the known VMs.
-func TestReview2ScopedMigrationPlanEqualsFullRead(t *testing.T) {
+func TestScopedMigrationPlanEqualsFullRead(t *testing.T) {
 	l := labtest.Start(t, "demo")
 	ctx := context.Background()
 	full, _ := scopeTestData(t, l)
