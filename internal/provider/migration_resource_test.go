@@ -272,8 +272,10 @@ func TestAccMigrationRebalance(t *testing.T) {
 	if err := replayWithinCapacity(rebalanceHosts, rebalanceWaves); err != nil {
 		t.Fatal(err)
 	}
-	// vMotions that take a while overlap, so the per-host limit is what bounds them.
-	l.SetVMotionDuration(20 * time.Millisecond)
+	// vMotions that take a while overlap, so the per-host limit is what bounds
+	// them; 250 ms, so that 4 started together overlap on a loaded machine too
+	// (the test asserts rb-06 reached exactly 4).
+	l.SetVMotionDuration(250 * time.Millisecond)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProviders,
 		CheckDestroy:             expectLiveLayout(l, map[string]string{"app-01": "rb-06"}),
