@@ -102,7 +102,7 @@ func (p *EstateProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				Validators: []validator.Int64{int64validator.Between(1, MaxMaxVMotionsPerHost)},
 				MarkdownDescription: "How many vMotions a host may take part in at once, as source or target, when this provider moves VMs: from `1` to `8`. " +
 					"Defaults to `4`, vSphere's limit per host on a 1 GbE vMotion network; set `8` on a 10 GbE network (vSphere: *vCenter Server and Host Management*, \"Limits on Simultaneous Migrations\": 4 concurrent vMotions per host on 1GigE, 8 on 10GigE, and never more than 8 per host). " +
-					"The moves of separate `estate_vm_placement` resources of one apply keep to it."},
+					"Every vMotion of one apply keeps to it, whichever resource makes it: placements, host evacuations and migration waves."},
 		},
 		Blocks: map[string]schema.Block{"policy": policyBlock()},
 	}

@@ -344,7 +344,7 @@ func (c *Cache) serveNext(ctx context.Context, d *dcCache, s *scopeCache) {
 		b.topo, b.err = c.topologyHeld(ctx, d, s.index.Datacenter)
 	default:
 		if b.topo, b.err = c.readMore(ctx, s, missing, false); b.err != nil {
-			// A cluster the index has is gone, say: read everything afresh.
+			// Whatever failed, the plain full read can still answer.
 			c.dropScope(d, s)
 			b.topo, b.err = c.topologyHeld(ctx, d, s.index.Datacenter)
 		}
