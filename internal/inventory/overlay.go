@@ -19,6 +19,11 @@ func (s *Snapshot) With(changes ...Change) (*Snapshot, error) {
 	if len(changes) == 0 {
 		return s, nil
 	}
+	if m, ok := changes[0].(MoveVM); ok && len(changes) == 1 {
+		if moved, ok := s.movedWithin(m); ok {
+			return moved, nil
+		}
+	}
 	e := s.estate.clone()
 	for _, c := range changes {
 		if err := c.apply(&e); err != nil {
