@@ -210,7 +210,9 @@ func (l *Lab) SetVMotionDuration(d time.Duration) {
 // HoldVMotions makes every vMotion admitted from now on wait, once admitted
 // (its reservations held on both hosts), until release is called, so tests can
 // make vMotions overlap without depending on timing. Wait for the overlap with
-// VMotionsInFlight.
+// VMotionsInFlight. Unlike vCenter, the simulator locks a VM for as long as
+// its task runs, so a read of a held VM's properties (a finder lookup, a full
+// read) waits for the release: find the objects before holding.
 func (l *Lab) HoldVMotions() (release func()) {
 	g := l.ledger
 	g.mu.Lock()

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vmware/govmomi/object"
 	"github.com/vmware/govmomi/property"
 	"github.com/vmware/govmomi/vim25/types"
 
@@ -61,15 +62,24 @@ func TestVMotionPeaksHoldReservationsOnBothHosts(t *testing.T) {
 
 func TestPeakConcurrentVMotions(t *testing.T) {
 	f := start(t)
+	// The objects are found first: a lookup reads every VM's properties, and
+	// the simulator locks a VM for as long as its task runs, so a lookup
+	// during the first (held) vMotion would wait for it to end.
+	vms := []*object.VirtualMachine{f.vm(t, "web-01"), f.vm(t, "web-02")}
+	host := f.host(t, "esx-03")
 	release := f.lab.HoldVMotions()
 	defer release()
 	var wg sync.WaitGroup
 	errs := make([]error, 2)
-	for i, vm := range []string{"web-01", "web-02"} {
+	for i, vm := range vms {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = f.migrate(t, vm, "esx-03")
+			task, err := vm.Migrate(context.Background(), nil, host, types.VirtualMachineMovePriorityDefaultPriority, "")
+			if err == nil {
+				err = task.Wait(context.Background())
+			}
+			errs[i] = err
 		}()
 	}
 	// Both vMotions are admitted, and held, before either ends.
