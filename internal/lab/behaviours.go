@@ -1,11 +1,13 @@
 package lab
 
 import (
+	"fmt"
 	"github.com/vmware/govmomi/simulator"
 	"github.com/vmware/govmomi/vim25/methods"
 	"github.com/vmware/govmomi/vim25/mo"
 	"github.com/vmware/govmomi/vim25/soap"
 	"github.com/vmware/govmomi/vim25/types"
+	"sync/atomic"
 )
 
 // The vCenter behaviours govmomi's simulator lacks, added through the
@@ -97,7 +99,14 @@ func (vm *labVM) RelocateVMTask(ctx *simulator.Context, req *types.RelocateVM_Ta
 }
 
 func (vm *labVM) relocate(ctx *simulator.Context, spec types.VirtualMachineRelocateSpec, name string) types.ManagedObjectReference {
-	task := simulator.CreateTask(vm.VirtualMachine, name, func(*simulator.Task) (types.AnyType, types.BaseMethodFault) {
+	// The simulator locks a task's entity for as long as the task runs, so a
+	// vMotion that takes a while (SetVMotionDuration, HoldVMotions) would block
+	// every read of the VM's properties, which vCenter serves during a
+	// vMotion. The task is made on a stand-in entity, locked instead, and
+	// then reports the VM as its entity, as vCenter's does. A second vMotion
+	// of the VM meanwhile is refused by the ledger, as vCenter refuses it.
+	stand := vmotionOf{vm.Self, vmotions.Add(1)}
+	task := simulator.CreateTask(stand, name, func(*simulator.Task) (types.AnyType, types.BaseMethodFault) {
 		var target *simulator.HostSystem
 		if spec.Host != nil {
 			h, ok := ctx.Map.Get(*spec.Host).(*simulator.HostSystem)
@@ -130,7 +139,23 @@ func (vm *labVM) relocate(ctx *simulator.Context, spec types.VirtualMachineReloc
 		}
 		return nil, nil
 	})
-	return task.Run(ctx)
+	ref := task.Run(ctx)
+	ctx.Map.AtomicUpdate(ctx, task, []types.PropertyChange{{Name: "info.entity", Val: &vm.Self}, {Name: "info.entityName", Val: vm.Self.Value}})
+	return ref
+}
+
+// vmotionOf is the stand-in entity a lab vMotion task locks: a key of its
+// own for each vMotion ("vm-42/vmotion-7"), neither the VM's nor another
+// vMotion's, so a second vMotion of the VM reaches the ledger, which refuses it.
+type vmotionOf struct {
+	vm types.ManagedObjectReference
+	n  int64
+}
+
+var vmotions atomic.Int64
+
+func (v vmotionOf) Reference() types.ManagedObjectReference {
+	return types.ManagedObjectReference{Type: v.vm.Type, Value: fmt.Sprintf("%s/vmotion-%d", v.vm.Value, v.n)}
 }
 
 // acceptsVMs is vCenter's check on a vMotion target.

@@ -131,6 +131,10 @@ func (g *ledger) sampleLocked() {
 func (g *ledger) admit(vm *simulator.VirtualMachine, target *simulator.HostSystem) (done func(), fault types.BaseMethodFault) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	if _, moving := g.inflight[vm.Self]; moving {
+		// vCenter refuses an operation on a VM that another task is migrating.
+		return nil, &types.InvalidState{}
+	}
 	source := *vm.Runtime.Host
 	need := reservation(vm)
 	if source != target.Self {
@@ -210,9 +214,8 @@ func (l *Lab) SetVMotionDuration(d time.Duration) {
 // HoldVMotions makes every vMotion admitted from now on wait, once admitted
 // (its reservations held on both hosts), until release is called, so tests can
 // make vMotions overlap without depending on timing. Wait for the overlap with
-// VMotionsInFlight. Unlike vCenter, the simulator locks a VM for as long as
-// its task runs, so a read of a held VM's properties (a finder lookup, a full
-// read) waits for the release: find the objects before holding.
+// VMotionsInFlight. A held VM's properties stay readable, as in vCenter
+// (relocate's stand-in entity).
 func (l *Lab) HoldVMotions() (release func()) {
 	g := l.ledger
 	g.mu.Lock()

@@ -62,9 +62,7 @@ func TestVMotionPeaksHoldReservationsOnBothHosts(t *testing.T) {
 
 func TestPeakConcurrentVMotions(t *testing.T) {
 	f := start(t)
-	// The objects are found first: a lookup reads every VM's properties, and
-	// the simulator locks a VM for as long as its task runs, so a lookup
-	// during the first (held) vMotion would wait for it to end.
+	// The objects are found first, so both migrations go out together.
 	vms := []*object.VirtualMachine{f.vm(t, "web-01"), f.vm(t, "web-02")}
 	host := f.host(t, "esx-03")
 	release := f.lab.HoldVMotions()
@@ -166,5 +164,53 @@ func TestCloseWithLongPollOpen(t *testing.T) {
 	case <-waited: //nolint:errcheck // the poll ends with an error when the lab closes; only that it ends matters
 	case <-time.After(5 * time.Second):
 		t.Error("the long poll did not end with the lab")
+	}
+}
+
+// A VM's properties stay readable while it is being vMotioned, as in vCenter
+// (the simulator locks a task's entity while the task runs: the lab's
+// vMotion task locks a stand-in), its task reports the VM as its entity, and
+// a second vMotion of the VM meanwhile is refused.
+func TestVMReadableDuringItsVMotion(t *testing.T) {
+	f := start(t)
+	vm, host := f.vm(t, "web-01"), f.host(t, "esx-03")
+	release := f.lab.HoldVMotions()
+	defer release()
+	task, err := vm.Migrate(context.Background(), nil, host, types.VirtualMachineMovePriorityDefaultPriority, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); f.lab.VMotionsInFlight() < 1; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the vMotion was not admitted within 30 s")
+		}
+	}
+	read := make(chan string, 1)
+	go func() { read <- f.vm(t, "web-01").Reference().Value }() // a lookup reads every VM's properties
+	select {
+	case got := <-read:
+		if got != vm.Reference().Value {
+			t.Errorf("lookup of web-01 during its vMotion found %s, want %s", got, vm.Reference().Value)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("a lookup of web-01 waited 30 s for its held vMotion")
+	}
+	second, err := vm.Migrate(context.Background(), nil, f.host(t, "esx-02"), types.VirtualMachineMovePriorityDefaultPriority, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := second.Wait(context.Background()); err == nil || !strings.Contains(err.Error(), "InvalidState") {
+		t.Errorf("a second vMotion of web-01 during the first: %v, want InvalidState", err)
+	}
+	release()
+	info, err := task.WaitForResult(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Entity == nil || *info.Entity != vm.Reference() {
+		t.Errorf("the vMotion task's entity is %v, want %v", info.Entity, vm.Reference())
+	}
+	if got := strings.Join(f.hostVMs(t, "esx-03"), ","); !strings.Contains(got, "web-01") {
+		t.Errorf("esx-03.vm = %s after the move, want web-01 among them", got)
 	}
 }
