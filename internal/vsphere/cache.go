@@ -213,7 +213,7 @@ func (c *Cache) readMore(ctx context.Context, s *scopeCache, clusters map[invent
 			return nil, err
 		}
 	}
-	t, err := c.client.assembleNamed(ix, merged, ix.namesWith(merged), tags)
+	t, err := c.client.assemble(ix, merged, tags)
 	if err != nil {
 		return nil, err
 	}

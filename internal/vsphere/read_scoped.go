@@ -163,7 +163,7 @@ func (c *Client) ReadScoped(ctx context.Context, ix *Index, clusters []inventory
 	if err != nil {
 		return nil, fmt.Errorf("reading tags from vCenter %s: %w", c.Server(), err)
 	}
-	t, err := c.assembleNamed(ix, d, ix.namesWith(d), tags)
+	t, err := c.assemble(ix, d, tags)
 	if err != nil {
 		return nil, err
 	}
@@ -246,9 +246,11 @@ func (ix *Index) Clusters() []inventory.ClusterName {
 	return out
 }
 
-// assembleNamed builds the topology of objects read in scope (decoded), with
-// every datastore of the index, named with n and tagged.
-func (c *Client) assembleNamed(ix *Index, d decoded, n names, tags tagAttachments) (*Topology, error) {
+// assemble builds the topology of objects read in scope (decoded), with
+// every datastore of the index, named as the full read names them
+// (Index.namesWith) and tagged.
+func (c *Client) assemble(ix *Index, d decoded, tags tagAttachments) (*Topology, error) {
+	n := ix.namesWith(d)
 	d.datastores = ix.idx.datastores
 	estate, warnings := convertNamed(d, n)
 	slices.Sort(warnings)
@@ -267,14 +269,4 @@ func (c *Client) decodeScoped(objs []types.ObjectContent) (decoded, error) {
 		return d, fmt.Errorf("inventory of vCenter %s: %w", c.Server(), err)
 	}
 	return d, nil
-}
-
-// plus is d with more objects of each kind (a copy: d is not changed).
-func (d decoded) plus(more decoded) decoded {
-	return decoded{
-		clusters:   slices.Concat(d.clusters, more.clusters),
-		hosts:      slices.Concat(d.hosts, more.hosts),
-		datastores: slices.Concat(d.datastores, more.datastores),
-		vms:        slices.Concat(d.vms, more.vms),
-	}
 }

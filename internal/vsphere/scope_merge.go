@@ -61,22 +61,21 @@ func onHostsRead(d decoded) decoded {
 // namesWith is the index's names, plus names for the objects of d the index
 // does not have, given by the naming rule among the index's objects.
 func (ix *Index) namesWith(d decoded) names {
-	all := ix.idx.plus(decoded{})
-	added := false
+	var extra decoded
 	for _, h := range d.hosts {
 		if _, ok := ix.n.hosts[h.Self]; !ok {
-			all.hosts, added = append(all.hosts, h), true
+			extra.hosts = append(extra.hosts, h)
 		}
 	}
 	for _, v := range d.vms {
 		if _, ok := ix.n.vms[v.Self]; !ok {
-			all.vms, added = append(all.vms, v), true
+			extra.vms = append(extra.vms, v)
 		}
 	}
-	if !added {
+	if len(extra.hosts)+len(extra.vms) == 0 {
 		return ix.n
 	}
-	return nameAll(all)
+	return nameAll(ix.idx.newer(extra))
 }
 
 // newer is d with the objects of later replacing d's objects of the same
